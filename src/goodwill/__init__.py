@@ -1,0 +1,1 @@
+"""Goodwill: customer service that measures the satisfaction it produces."""

@@ -1,0 +1,1 @@
+"""Goodwill agents package."""

@@ -1,0 +1,134 @@
+"""Agent use-cases: accounts, sign-in, API tokens, teams."""
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from goodwill.agents.models import Agent, ApiToken, Team, TeamMembership
+from goodwill.agents.passwords import hash_password, verify_password
+from goodwill.agents.roles import Role
+from goodwill.agents.tokens import generate_api_token, hash_api_token
+from goodwill.core.errors import Conflict, Invalid, NotFound, Unauthorized
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_agent(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    role: Role,
+    name: str | None = None,
+    now: datetime,
+    capacity: int = 20,
+) -> Agent:
+    address = normalise_email(email)
+    if "@" not in address:
+        raise Invalid(f"{email!r} is not an email address")
+    if session.scalar(select(Agent.id).where(Agent.email == address)) is not None:
+        raise Conflict(f"an agent with email {address} already exists")
+    try:
+        password_hash = hash_password(password)
+    except ValueError as error:
+        raise Invalid(str(error)) from error
+    agent = Agent(
+        email=address,
+        name=name or address.split("@")[0].replace(".", " ").title(),
+        password_hash=password_hash,
+        role=Role(role),
+        is_active=True,
+        is_available=True,
+        capacity=capacity,
+        session_version=1,
+        created_at=now,
+    )
+    session.add(agent)
+    session.flush()
+    return agent
+
+
+def authenticate_agent(session: Session, *, email: str, password: str) -> Agent:
+    agent = session.scalar(select(Agent).where(Agent.email == normalise_email(email)))
+    if agent is None or not agent.is_active or not verify_password(agent.password_hash, password):
+        raise Unauthorized("wrong email or password")
+    return agent
+
+
+def get_agent(session: Session, agent_id: int) -> Agent:
+    agent = session.get(Agent, agent_id)
+    if agent is None:
+        raise NotFound(f"agent {agent_id} does not exist")
+    return agent
+
+
+def get_agent_by_email(session: Session, email: str) -> Agent:
+    agent = session.scalar(select(Agent).where(Agent.email == normalise_email(email)))
+    if agent is None:
+        raise NotFound(f"no agent with email {email}")
+    return agent
+
+
+def list_agents(session: Session) -> list[Agent]:
+    return list(session.scalars(select(Agent).order_by(Agent.name, Agent.id)))
+
+
+def create_api_token(session: Session, *, agent: Agent, name: str, now: datetime) -> str:
+    """Returns the token in clear once; only its hash is stored."""
+    token = generate_api_token()
+    session.add(
+        ApiToken(agent_id=agent.id, name=name, token_hash=hash_api_token(token), created_at=now)
+    )
+    session.flush()
+    return token
+
+
+def find_agent_by_token(session: Session, *, token: str) -> Agent | None:
+    row = session.execute(
+        select(Agent)
+        .join(ApiToken, ApiToken.agent_id == Agent.id)
+        .where(ApiToken.token_hash == hash_api_token(token), ApiToken.revoked_at.is_(None))
+    ).scalar_one_or_none()
+    if row is None or not row.is_active:
+        return None
+    return row
+
+
+def create_team(
+    session: Session,
+    *,
+    name: str,
+    now: datetime,
+    business_hours_id: int | None = None,
+    assignment_strategy: str = "manual",
+) -> Team:
+    if session.scalar(select(Team.id).where(func.lower(Team.name) == name.lower())):
+        raise Conflict(f"a team named {name!r} already exists")
+    team = Team(
+        name=name,
+        business_hours_id=business_hours_id,
+        assignment_strategy=assignment_strategy,
+        created_at=now,
+    )
+    session.add(team)
+    session.flush()
+    return team
+
+
+def add_team_member(session: Session, *, team: Team, agent: Agent) -> None:
+    if session.get(TeamMembership, (team.id, agent.id)) is None:
+        session.add(TeamMembership(team_id=team.id, agent_id=agent.id))
+        session.flush()
+
+
+def list_teams(session: Session) -> list[Team]:
+    return list(session.scalars(select(Team).order_by(Team.name)))
+
+
+def list_team_member_ids(session: Session, *, team_id: int) -> list[int]:
+    return list(
+        session.scalars(select(TeamMembership.agent_id).where(TeamMembership.team_id == team_id))
+    )

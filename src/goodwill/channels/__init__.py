@@ -1,0 +1,1 @@
+"""Goodwill channels package."""

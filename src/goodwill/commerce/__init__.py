@@ -1,0 +1,1 @@
+"""Goodwill commerce package."""

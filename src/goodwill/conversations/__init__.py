@@ -1,0 +1,1 @@
+"""Goodwill conversations package."""

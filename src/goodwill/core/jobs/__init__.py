@@ -1,0 +1,1 @@
+"""Goodwill core jobs package."""

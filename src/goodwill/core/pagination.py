@@ -1,0 +1,24 @@
+"""Opaque keyset-pagination cursors. Pure."""
+
+import base64
+import json
+from typing import Any
+
+from goodwill.core.errors import Invalid
+
+
+def encode_cursor(values: list[Any]) -> str:
+    raw = json.dumps(values, separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, *, size: int) -> list[Any]:
+    """The key values of the last row seen; raises Invalid for a cursor we did not issue."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise Invalid("cursor is not valid: pass the next_cursor value of a previous page") from error
+    if not isinstance(values, list) or len(values) != size:
+        raise Invalid("cursor is not valid: pass the next_cursor value of a previous page")
+    return values

@@ -1,0 +1,1 @@
+"""Goodwill proactive package."""

@@ -1,0 +1,37 @@
+"""Configuration: one typed settings class read from GOODWILL_* environment variables and .env."""
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+WEAK_SECRETS = {"", "changeme", "secret", "change-me", "dev"}
+
+
+class Settings(BaseSettings):
+    """Every field is documented in docs/settings.md (a test checks it)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GOODWILL_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = "sqlite:///./goodwill.db"
+    secret_key: str = Field(min_length=16)
+    environment: Literal["development", "production", "test"] = "development"
+    base_url: str = "http://127.0.0.1:8000"
+    email_backend: Literal["console", "smtp", "capture"] = "console"
+    support_address: str = "support@goodwill.example"
+    run_worker_in_process: bool = False
+    worker_poll_seconds: float = 1.0
+    worker_batch_size: int = 20
+    sla_warning_minutes: int = 60
+    session_max_age_hours: int = 12
+    page_size: int = 25
+    max_request_body_bytes: int = 10 * 1024 * 1024
+
+    @field_validator("secret_key")
+    @classmethod
+    def _refuse_weak_secret(cls, value: str) -> str:
+        if value.strip().lower() in WEAK_SECRETS:
+            raise ValueError("GOODWILL_SECRET_KEY is a well-known weak value; use a random one")
+        return value

@@ -1,0 +1,1 @@
+"""Goodwill surveys package."""

@@ -1,0 +1,1 @@
+"""Goodwill web package."""
