@@ -88,12 +88,10 @@ class Database:
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
-        """A read-only unit of work; rolled back at the end."""
+        """A read-only unit of work. Loaded objects stay readable (detached, not expired) after it."""
         session = self._reader()
         try:
-            with session.begin():
-                yield session
-                session.rollback()
+            yield session
         finally:
             session.close()
 

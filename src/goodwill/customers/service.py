@@ -123,7 +123,7 @@ def load_customer_views(session: Session, customers: list[Customer]) -> list[Cus
         identities[identity.customer_id].append(identity)
     company_ids = {c.company_id for c in customers if c.company_id}
     companies = dict(
-        session.execute(select(Company.id, Company.name).where(Company.id.in_(company_ids))).tuples()
+        session.execute(select(Company.id, Company.name).where(Company.id.in_(company_ids)))
     )
     tags: dict[int, list[str]] = {i: [] for i in ids}
     for customer_id, tag_name in session.execute(
@@ -131,7 +131,7 @@ def load_customer_views(session: Session, customers: list[Customer]) -> list[Cus
         .join(Tag, Tag.id == CustomerTag.tag_id)
         .where(CustomerTag.customer_id.in_(ids))
         .order_by(Tag.name)
-    ).tuples():
+    ):
         tags[customer_id].append(tag_name)
     return [
         CustomerView(c, companies.get(c.company_id) if c.company_id else None, identities[c.id], tags[c.id])

@@ -1,0 +1,5 @@
+"""Routes for agents/api (being written)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

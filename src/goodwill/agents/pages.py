@@ -1,0 +1,5 @@
+"""Routes for agents/pages (being written)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

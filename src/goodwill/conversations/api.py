@@ -1,0 +1,5 @@
+"""Routes for conversations/api (being written)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Routes for conversations/pages (being written)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,1 @@
+"""Conversation use-cases, one module per verb."""

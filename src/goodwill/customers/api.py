@@ -1,0 +1,5 @@
+"""Routes for customers/api (being written)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

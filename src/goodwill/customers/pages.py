@@ -1,0 +1,5 @@
+"""Routes for customers/pages (being written)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,79 @@
+"""The application factory: routers, error handlers, static files and the in-process worker."""
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+import goodwill.jobs_index  # noqa: F401  (registers job handlers)
+from goodwill.agents import api as agents_api
+from goodwill.agents import pages as agents_pages
+from goodwill.conversations import api as conversations_api
+from goodwill.conversations import pages as conversations_pages
+from goodwill.core.clock import Clock, SystemClock
+from goodwill.core.db import Database
+from goodwill.core.jobs.worker import Worker
+from goodwill.customers import api as customers_api
+from goodwill.customers import pages as customers_pages
+from goodwill.settings import Settings
+from goodwill.web import health
+from goodwill.web.errors import install_error_handlers
+from goodwill.web.sessions import SessionSigner
+
+STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
+API_ROUTERS = (agents_api.router, customers_api.router, conversations_api.router)
+PAGE_ROUTERS = (agents_pages.router, conversations_pages.router, customers_pages.router)
+
+log = logging.getLogger("goodwill")
+
+
+def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        thread = None
+        if settings.run_worker_in_process:
+            worker = Worker(app.state.database, clock=app.state.clock, settings=settings)
+            thread = threading.Thread(
+                target=worker.run_forever, args=(stop,),
+                kwargs={"poll_seconds": settings.worker_poll_seconds}, name="goodwill-worker",
+                daemon=True,
+            )
+            thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            if thread is not None:
+                thread.join(timeout=10)
+
+    return lifespan
+
+
+def create_app(
+    settings: Settings, *, database: Database | None = None, clock: Clock | None = None
+) -> FastAPI:
+    app = FastAPI(
+        title="Goodwill",
+        version="0.1.0",
+        description="Customer service that measures the satisfaction it produces.",
+        lifespan=_lifespan(settings),
+    )
+    app.state.settings = settings
+    app.state.database = database or Database(settings.database_url)
+    app.state.clock = clock or SystemClock()
+    app.state.session_signer = SessionSigner(
+        settings.secret_key, max_age_seconds=settings.session_max_age_hours * 3600
+    )
+    install_error_handlers(app)
+    app.include_router(health.router)
+    for router in API_ROUTERS:
+        app.include_router(router, prefix="/api/v1")
+    for router in PAGE_ROUTERS:
+        app.include_router(router, include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
