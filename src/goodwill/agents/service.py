@@ -132,3 +132,13 @@ def list_team_member_ids(session: Session, *, team_id: int) -> list[int]:
     return list(
         session.scalars(select(TeamMembership.agent_id).where(TeamMembership.team_id == team_id))
     )
+
+
+def set_agent_password(session: Session, *, agent: Agent, password: str) -> None:
+    """Replace the password and sign the agent out everywhere."""
+    try:
+        agent.password_hash = hash_password(password)
+    except ValueError as error:
+        raise Invalid(str(error)) from error
+    agent.session_version += 1
+    session.flush()

@@ -1,1 +1,1 @@
-"""Goodwill cli package."""
+"""The goodwill command line."""

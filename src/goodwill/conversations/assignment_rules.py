@@ -66,5 +66,5 @@ def _round_robin_key(load: AgentLoad) -> tuple[datetime, int]:
 
 
 def _least_loaded_key(load: AgentLoad) -> tuple[Fraction, int, datetime, int]:
-    ratio = load.open_count / load.capacity
+    ratio = Fraction(load.open_count, load.capacity)
     return ratio, load.open_count, _last_assigned(load), load.agent_id

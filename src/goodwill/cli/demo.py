@@ -1,0 +1,52 @@
+"""`goodwill demo`: migrate, load demo data once, print a fresh admin login, serve with the worker."""
+
+import secrets
+from datetime import UTC, datetime
+
+from goodwill.agents.roles import Role
+from goodwill.agents.service import create_agent, get_agent_by_email, set_agent_password
+from goodwill.cli.common import console, load_settings, open_database
+from goodwill.core.db import Database
+from goodwill.core.errors import NotFound
+from goodwill.schema import upgrade_to_head
+
+DEMO_ADMIN = "admin@goodwill.example"
+
+
+def _reset_admin_password(database: Database) -> str:
+    """A new random password on every run, so the printed login always works."""
+    password = secrets.token_urlsafe(9)
+    with database.transaction() as session:
+        try:
+            agent = get_agent_by_email(session, DEMO_ADMIN)
+        except NotFound:
+            create_agent(session, email=DEMO_ADMIN, password=password, role=Role.ADMIN,
+                         name="Demo Admin", now=datetime.now(UTC))
+            return password
+        set_agent_password(session, agent=agent, password=password)
+    return password
+
+
+def run_demo(*, host: str, port: int, serve_after: bool) -> None:
+    from goodwill.demo.loader import load_demo  # noqa: PLC0415
+
+    settings = load_settings()
+    upgrade_to_head(settings.database_url)
+    database = open_database(settings)
+    password = secrets.token_urlsafe(9)
+    report = load_demo(database, now=datetime.now(UTC), admin_email=DEMO_ADMIN,
+                       admin_password=password, progress=True)
+    if report.conversations:
+        console.print(f"loaded {report.conversations} conversations, {report.messages} messages")
+    password = _reset_admin_password(database)
+    database.dispose()
+    console.rule("Goodwill demo")
+    console.print(f"Open http://{host}:{port}/ and sign in as [bold]{DEMO_ADMIN}[/bold] "
+                  f"with password [bold]{password}[/bold]")
+    if serve_after:
+        import uvicorn  # noqa: PLC0415
+
+        from goodwill.main import create_app  # noqa: PLC0415
+
+        settings = settings.model_copy(update={"run_worker_in_process": True})
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -1,0 +1,107 @@
+"""`goodwill` commands: serve, worker, migrate, demo, seed, users, tokens, jobs."""
+
+import logging
+import threading
+from datetime import UTC, datetime
+
+import typer
+import uvicorn
+
+from goodwill.cli.accounts import tokens_app, users_app
+from goodwill.cli.common import console, friendly_errors, load_settings, open_database
+from goodwill.cli.demo import run_demo
+from goodwill.core.clock import SystemClock
+from goodwill.schema import upgrade_to_head
+
+app = typer.Typer(help="Goodwill: customer service that measures the satisfaction it produces.",
+                  no_args_is_help=True, add_completion=False)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="interface to listen on"),
+    port: int = typer.Option(8000, help="TCP port"),
+    with_worker: bool = typer.Option(False, "--with-worker", help="run the job worker in-process"),
+) -> None:
+    """Serve the web workspace and the API."""
+    from goodwill.main import create_app  # noqa: PLC0415  (keeps `goodwill --help` fast)
+
+    _configure_logging()
+    settings = load_settings()
+    if with_worker:
+        settings = settings.model_copy(update={"run_worker_in_process": True})
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+def worker(once: bool = typer.Option(False, help="run due jobs once and exit")) -> None:
+    """Run background jobs. Several workers (on several machines with PostgreSQL) may run at once."""
+    import goodwill.jobs_index  # noqa: F401, PLC0415  (registers handlers)
+    from goodwill.core.jobs.worker import Worker, drain_jobs  # noqa: PLC0415
+
+    _configure_logging()
+    settings = load_settings()
+    job_worker = Worker(open_database(settings), clock=SystemClock(), settings=settings)
+    if once:
+        job_worker.schedule_periodic()
+        console.print(f"ran {drain_jobs(job_worker)} jobs")
+        return
+    stop = threading.Event()
+    try:
+        job_worker.run_forever(stop, poll_seconds=settings.worker_poll_seconds)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+@app.command()
+def migrate() -> None:
+    """Upgrade the database to the latest schema."""
+    settings = load_settings()
+    upgrade_to_head(settings.database_url)
+    console.print("[green]database is up to date[/green]")
+
+
+@app.command()
+def demo(
+    host: str = typer.Option("127.0.0.1", help="interface to listen on"),
+    port: int = typer.Option(8000, help="TCP port"),
+    serve_after: bool = typer.Option(True, "--serve/--no-serve", help="start the server after loading"),
+) -> None:
+    """Migrate, load a year of demo data (once), print the login and serve with the worker."""
+    run_demo(host=host, port=port, serve_after=serve_after)
+
+
+@app.command()
+@friendly_errors
+def seed(
+    conversations: int = typer.Option(..., min=1, help="how many conversations to add"),
+    seed_value: int = typer.Option(1, "--seed", help="random seed (same seed, same data)"),
+) -> None:
+    """Add N generated conversations (the demo generator; also the benchmark workload)."""
+    from goodwill.demo.loader import seed_database  # noqa: PLC0415
+
+    settings = load_settings()
+    upgrade_to_head(settings.database_url)
+    report = seed_database(open_database(settings), conversations=conversations, seed=seed_value,
+                           now=datetime.now(UTC), progress=True)
+    rate = report.messages / report.seconds if report.seconds else 0.0
+    console.print(f"seeded {report.conversations} conversations, {report.messages} messages, "
+                  f"{report.customers} customers in {report.seconds:.1f} s ({rate:,.0f} messages/s)")
+
+
+@app.command("jobs")
+def jobs_list() -> None:
+    """List every registered job and periodic schedule."""
+    import goodwill.jobs_index  # noqa: F401, PLC0415
+    from goodwill.core.jobs.registry import periodic_schedules, registered_job_names  # noqa: PLC0415
+
+    schedules = {every.name: every.interval for every in periodic_schedules()}
+    for name in registered_job_names():
+        every = schedules.get(name)
+        print(f"{name}\t{'every ' + str(every) if every else 'on demand'}")  # noqa: T201
