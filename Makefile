@@ -49,6 +49,7 @@ system-deps:
 lint: venv
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Browser tests run once, in the SQLite pass.
 test: venv system-deps lint

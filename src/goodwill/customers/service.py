@@ -123,7 +123,7 @@ def load_customer_views(session: Session, customers: list[Customer]) -> list[Cus
         identities[identity.customer_id].append(identity)
     company_ids = {c.company_id for c in customers if c.company_id}
     companies = dict(
-        session.execute(select(Company.id, Company.name).where(Company.id.in_(company_ids)))
+        session.execute(select(Company.id, Company.name).where(Company.id.in_(company_ids))).all()
     )
     tags: dict[int, list[str]] = {i: [] for i in ids}
     for customer_id, tag_name in session.execute(
