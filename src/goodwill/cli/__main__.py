@@ -1,0 +1,5 @@
+"""`python -m goodwill.cli` runs the command line."""
+
+from goodwill.cli.main import app
+
+app()
