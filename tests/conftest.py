@@ -4,7 +4,6 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -24,8 +23,9 @@ TEST_SECRET = "test-secret-key-0123456789abcdef"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--db", choices=["sqlite", "postgres"], default="sqlite",
-                     help="database the suite runs on")
+    parser.addoption(
+        "--db", choices=["sqlite", "postgres"], default="sqlite", help="database the suite runs on"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -67,8 +67,9 @@ def database(connection: Connection, database_url: str) -> Database:
 
 @pytest.fixture
 def session(connection: Connection) -> Iterator[Session]:
-    with Session(bind=connection, join_transaction_mode="create_savepoint",
-                 expire_on_commit=False) as session:
+    with Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    ) as session:
         yield session
 
 
@@ -80,8 +81,11 @@ def clock() -> FixedClock:
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return Settings(
-        database_url=database_url, secret_key=TEST_SECRET, environment="test",
-        email_backend="capture", _env_file=None,  # type: ignore[call-arg]
+        database_url=database_url,
+        secret_key=TEST_SECRET,
+        environment="test",
+        email_backend="capture",
+        _env_file=None,  # type: ignore[call-arg]
     )
 
 
@@ -102,7 +106,9 @@ def make(session: Session, clock: FixedClock) -> Factories:
 
 
 @pytest.fixture(scope="session")
-def file_database_url(db_kind: str, database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+def file_database_url(
+    db_kind: str, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> str:
     """A separate, committed database for tests that run a real server (browser, HTTP, workers)."""
     if db_kind == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'goodwill-live.db'}"

@@ -1,4 +1,4 @@
-"""House rules checked by the suite: pure modules stay pure, files stay small, services don't commit."""
+"""House rules: pure modules stay pure, files stay small, services never commit."""
 
 import ast
 from pathlib import Path
@@ -20,8 +20,18 @@ PURE_MODULES = [
     "core/jobs/backoff.py",
     "core/pagination.py",
 ]
-FORBIDDEN_IN_PURE = ("sqlalchemy", "fastapi", "starlette", "httpx", "jinja2", "smtplib", "imaplib",
-                     "sqlite3", "socket", "requests")
+FORBIDDEN_IN_PURE = (
+    "sqlalchemy",
+    "fastapi",
+    "starlette",
+    "httpx",
+    "jinja2",
+    "smtplib",
+    "imaplib",
+    "sqlite3",
+    "socket",
+    "requests",
+)
 MAX_LINES = 500
 
 

@@ -17,7 +17,8 @@ def test_every_setting_is_documented() -> None:
 
 def test_every_job_is_documented() -> None:
     text = (ROOT / "docs" / "jobs.md").read_text()
-    missing = [name for name in registered_job_names() if f"`{name}`" not in text]
+    production_jobs = [name for name in registered_job_names() if not name.startswith("tests.")]
+    missing = [name for name in production_jobs if f"`{name}`" not in text]
     assert missing == []
 
 

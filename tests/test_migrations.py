@@ -17,8 +17,9 @@ def test_every_model_table_exists(engine: Engine) -> None:
     assert set(metadata.tables) <= tables
 
 
-def test_upgrade_downgrade_upgrade_on_empty_database(file_database_url: str, db_kind: str,
-                                                     tmp_path: object) -> None:
+def test_upgrade_downgrade_upgrade_on_empty_database(
+    file_database_url: str, db_kind: str, tmp_path: object
+) -> None:
     url = file_database_url if db_kind == "postgres" else f"sqlite:///{tmp_path}/roundtrip.db"
     upgrade_to_head(url)
     command.downgrade(alembic_config(url), "base")

@@ -39,8 +39,10 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
         if settings.run_worker_in_process:
             worker = Worker(app.state.database, clock=app.state.clock, settings=settings)
             thread = threading.Thread(
-                target=worker.run_forever, args=(stop,),
-                kwargs={"poll_seconds": settings.worker_poll_seconds}, name="goodwill-worker",
+                target=worker.run_forever,
+                args=(stop,),
+                kwargs={"poll_seconds": settings.worker_poll_seconds},
+                name="goodwill-worker",
                 daemon=True,
             )
             thread.start()

@@ -10,18 +10,28 @@ import pytest
 from conftest import TEST_SECRET
 
 
-def run_cli(*args: str, env_extra: dict[str, str] | None = None,
-            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env_extra: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOODWILL_")}
     env.update({"COLUMNS": "200", "NO_COLOR": "1", **(env_extra or {})})
-    return subprocess.run([sys.executable, "-m", "goodwill.cli", *args], capture_output=True,
-                          text=True, env=env, cwd=cwd, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "goodwill.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.fixture
 def cli_env(tmp_path: Path) -> dict[str, str]:
-    return {"GOODWILL_SECRET_KEY": TEST_SECRET,
-            "GOODWILL_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+    return {
+        "GOODWILL_SECRET_KEY": TEST_SECRET,
+        "GOODWILL_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+    }
 
 
 def test_missing_secret_is_a_sentence_and_exit_2(tmp_path: Path) -> None:
@@ -33,20 +43,47 @@ def test_missing_secret_is_a_sentence_and_exit_2(tmp_path: Path) -> None:
 
 def test_users_and_tokens(cli_env: dict[str, str], tmp_path: Path) -> None:
     assert run_cli("migrate", env_extra=cli_env, cwd=tmp_path).returncode == 0
-    created = run_cli("users", "create", "--email", "Lead@Example.com", "--password",
-                      "long enough pw", "--role", "manager", env_extra=cli_env, cwd=tmp_path)
+    created = run_cli(
+        "users",
+        "create",
+        "--email",
+        "Lead@Example.com",
+        "--password",
+        "long enough pw",
+        "--role",
+        "manager",
+        env_extra=cli_env,
+        cwd=tmp_path,
+    )
     assert created.returncode == 0, created.stderr
-    token = run_cli("tokens", "create", "--email", "lead@example.com", env_extra=cli_env, cwd=tmp_path)
+    token = run_cli(
+        "tokens", "create", "--email", "lead@example.com", env_extra=cli_env, cwd=tmp_path
+    )
     assert token.returncode == 0 and token.stdout.strip().startswith("gw_")
 
 
 @pytest.mark.parametrize(
     ("_case", "args", "message"),
     [
-        ("short password", ["users", "create", "--email", "a@b.example", "--password", "short"],
-         "at least 8"),
-        ("bad role", ["users", "create", "--email", "a@b.example", "--password", "long enough pw",
-                      "--role", "boss"], "boss"),
+        (
+            "short password",
+            ["users", "create", "--email", "a@b.example", "--password", "short"],
+            "at least 8",
+        ),
+        (
+            "bad role",
+            [
+                "users",
+                "create",
+                "--email",
+                "a@b.example",
+                "--password",
+                "long enough pw",
+                "--role",
+                "boss",
+            ],
+            "boss",
+        ),
         ("unknown agent", ["tokens", "create", "--email", "nobody@example.com"], "no agent"),
         ("zero conversations", ["seed", "--conversations", "0"], "greater than or equal to 1"),
     ],

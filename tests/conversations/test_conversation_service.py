@@ -30,7 +30,9 @@ def event_kinds(session: Session, conversation_id: int) -> list[str]:
     )
 
 
-def test_open_conversation_records_created_and_first_message(session: Session, make: Factories) -> None:
+def test_open_conversation_records_created_and_first_message(
+    session: Session, make: Factories
+) -> None:
     conversation = make.conversation()
     assert conversation.status == ConversationStatus.NEW
     assert conversation.message_count == 1
@@ -44,16 +46,24 @@ def test_first_reply_sets_first_response_and_waits_on_customer(
     agent = make.agent()
     conversation = make.conversation(assignee=agent)
     clock.advance(timedelta(minutes=30))
-    add_message(session, conversation, data=MessageCreate(kind=MessageKind.REPLY, body_text="Hi Ada"),
-                actor=agent, now=clock.now())
+    add_message(
+        session,
+        conversation,
+        data=MessageCreate(kind=MessageKind.REPLY, body_text="Hi Ada"),
+        actor=agent,
+        now=clock.now(),
+    )
     assert conversation.first_response_at == clock.now()
     assert conversation.status == ConversationStatus.PENDING
     assert count_jobs(session, name="conversations.deliver_message") == 1
     kinds = event_kinds(session, conversation.id)
     assert EventKind.FIRST_RESPONSE in kinds
-    first = session.scalar(select(ConversationEvent).where(
-        ConversationEvent.conversation_id == conversation.id,
-        ConversationEvent.kind == EventKind.FIRST_RESPONSE))
+    first = session.scalar(
+        select(ConversationEvent).where(
+            ConversationEvent.conversation_id == conversation.id,
+            ConversationEvent.kind == EventKind.FIRST_RESPONSE,
+        )
+    )
     assert first is not None and first.data["seconds"] == 1800
 
 
@@ -63,28 +73,52 @@ def test_customer_reply_on_resolved_conversation_reopens_it(
     agent = make.agent()
     conversation = make.conversation(assignee=agent)
     scope = scope_for(session, agent)
-    update_conversation(session, conversation.id, patch=ConversationUpdate(status=ConversationStatus.RESOLVED),
-                        actor=agent, scope=scope, now=clock.now())
+    update_conversation(
+        session,
+        conversation.id,
+        patch=ConversationUpdate(status=ConversationStatus.RESOLVED),
+        actor=agent,
+        scope=scope,
+        now=clock.now(),
+    )
     assert conversation.resolved_at == clock.now()
     clock.advance(timedelta(hours=2))
-    add_message(session, conversation, data=MessageCreate(body_text="Still broken"), actor=None,
-                now=clock.now())
+    add_message(
+        session,
+        conversation,
+        data=MessageCreate(body_text="Still broken"),
+        actor=None,
+        now=clock.now(),
+    )
     assert conversation.status == ConversationStatus.OPEN
     assert conversation.reopened_count == 1
     assert conversation.resolved_at is None
     assert EventKind.REOPENED in event_kinds(session, conversation.id)
 
 
-def test_forbidden_transition_is_a_conflict(session: Session, make: Factories, clock: FixedClock) -> None:
+def test_forbidden_transition_is_a_conflict(
+    session: Session, make: Factories, clock: FixedClock
+) -> None:
     agent = make.agent()
     conversation = make.conversation(assignee=agent)
     scope = scope_for(session, agent)
-    update_conversation(session, conversation.id, patch=ConversationUpdate(status=ConversationStatus.CLOSED),
-                        actor=agent, scope=scope, now=clock.now())
+    update_conversation(
+        session,
+        conversation.id,
+        patch=ConversationUpdate(status=ConversationStatus.CLOSED),
+        actor=agent,
+        scope=scope,
+        now=clock.now(),
+    )
     with pytest.raises(Conflict):
-        update_conversation(session, conversation.id,
-                            patch=ConversationUpdate(status=ConversationStatus.PENDING),
-                            actor=agent, scope=scope, now=clock.now())
+        update_conversation(
+            session,
+            conversation.id,
+            patch=ConversationUpdate(status=ConversationStatus.PENDING),
+            actor=agent,
+            scope=scope,
+            now=clock.now(),
+        )
 
 
 def test_sla_due_in_business_hours_and_breach_recorded(
@@ -116,7 +150,9 @@ def test_round_robin_assignment_spreads_conversations(
     assert assignees[0] != assignees[1]
 
 
-def test_least_loaded_respects_capacity(session: Session, make: Factories, clock: FixedClock) -> None:
+def test_least_loaded_respects_capacity(
+    session: Session, make: Factories, clock: FixedClock
+) -> None:
     busy = make.agent(capacity=1)
     team = make.team(members=(busy,), strategy="least_loaded")
     assert make.conversation(team=team).assignee_id == busy.id

@@ -1,4 +1,4 @@
-"""The job queue: enqueue in the caller's transaction, retries with backoff, dead jobs, many workers."""
+"""The job queue: enqueue with the change, retries with backoff, dead jobs, many workers."""
 
 import threading
 from collections import Counter
@@ -52,14 +52,20 @@ def test_retry_delay_doubles_and_is_capped(attempt: int, seconds: int) -> None:
 def test_job_enqueued_in_rolled_back_transaction_never_runs(
     database: Database, clock: FixedClock, settings: Settings
 ) -> None:
-    with pytest.raises(RuntimeError), database.transaction() as session:
-        enqueue(session, "tests.record", {"n": 1}, now=clock.now())
-        raise RuntimeError("the change failed")
+    def failing_change() -> None:
+        with database.transaction() as session:
+            enqueue(session, "tests.record", {"n": 1}, now=clock.now())
+            raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        failing_change()
     drain_jobs(Worker(database, clock=clock, settings=settings))
     assert ran[1] == 0
 
 
-def test_dedupe_key_enqueues_once(database: Database, clock: FixedClock, settings: Settings) -> None:
+def test_dedupe_key_enqueues_once(
+    database: Database, clock: FixedClock, settings: Settings
+) -> None:
     with database.transaction() as session:
         first = enqueue(session, "tests.record", {"n": 2}, now=clock.now(), dedupe_key="k")
         second = enqueue(session, "tests.record", {"n": 2}, now=clock.now(), dedupe_key="k")
@@ -68,10 +74,17 @@ def test_dedupe_key_enqueues_once(database: Database, clock: FixedClock, setting
     assert ran[2] == 1
 
 
-def test_future_job_waits_for_its_time(database: Database, clock: FixedClock, settings: Settings) -> None:
+def test_future_job_waits_for_its_time(
+    database: Database, clock: FixedClock, settings: Settings
+) -> None:
     with database.transaction() as session:
-        enqueue(session, "tests.record", {"n": 3}, now=clock.now(),
-                run_after=clock.now() + timedelta(hours=1))
+        enqueue(
+            session,
+            "tests.record",
+            {"n": 3},
+            now=clock.now(),
+            run_after=clock.now() + timedelta(hours=1),
+        )
     worker = Worker(database, clock=clock, settings=settings)
     drain_jobs(worker)
     assert ran[3] == 0
@@ -102,7 +115,9 @@ def test_failed_job_retries_with_backoff_then_succeeds(
         assert row is not None and row.status == JobStatus.DONE and row.attempts == 3
 
 
-def test_job_is_dead_after_max_attempts(database: Database, clock: FixedClock, settings: Settings) -> None:
+def test_job_is_dead_after_max_attempts(
+    database: Database, clock: FixedClock, settings: Settings
+) -> None:
     failures_left[5] = 100
     with database.transaction() as session:
         job_id = enqueue(session, "tests.flaky", {"n": 5}, now=clock.now(), max_attempts=2).id
@@ -139,8 +154,9 @@ def test_job_of_crashed_worker_is_reclaimed_after_lease(
     assert ran[7] == 1
 
 
-def test_many_workers_never_run_a_job_twice(file_database_url: str, clock: FixedClock,
-                                            settings: Settings) -> None:
+def test_many_workers_never_run_a_job_twice(
+    file_database_url: str, clock: FixedClock, settings: Settings
+) -> None:
     """Four workers in threads, each with its own engine, race for 200 jobs on a real database."""
     setup = Database(file_database_url)
     with setup.transaction() as session:
@@ -148,8 +164,13 @@ def test_many_workers_never_run_a_job_twice(file_database_url: str, clock: Fixed
         for n in range(1000, 1200):
             enqueue(session, "tests.record", {"n": n}, now=clock.now())
     databases = [Database(file_database_url) for _ in range(4)]
-    workers = [Worker(db, clock=clock, settings=settings, worker_id=f"w{i}") for i, db in enumerate(databases)]
-    threads = [threading.Thread(target=drain_jobs, args=(w,), kwargs={"max_rounds": 1000}) for w in workers]
+    workers = [
+        Worker(db, clock=clock, settings=settings, worker_id=f"w{i}")
+        for i, db in enumerate(databases)
+    ]
+    threads = [
+        threading.Thread(target=drain_jobs, args=(w,), kwargs={"max_rounds": 1000}) for w in workers
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

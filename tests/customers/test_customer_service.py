@@ -32,37 +32,58 @@ def test_normalise_identity(_case: str, kind: IdentityKind, raw: str, expected: 
     assert normalise_identity(kind, raw) == expected
 
 
-@pytest.mark.parametrize(("kind", "raw"), [(IdentityKind.EMAIL, "not-an-email"),
-                                           (IdentityKind.PHONE, "12ab"), (IdentityKind.EMAIL, "  ")])
+@pytest.mark.parametrize(
+    ("kind", "raw"),
+    [
+        (IdentityKind.EMAIL, "not-an-email"),
+        (IdentityKind.PHONE, "12ab"),
+        (IdentityKind.EMAIL, "  "),
+    ],
+)
 def test_bad_identity_is_refused(kind: IdentityKind, raw: str) -> None:
     with pytest.raises(InvalidIdentity):
         normalise_identity(kind, raw)
 
 
-def test_identity_belongs_to_one_customer(session: Session, make: Factories, clock: FixedClock) -> None:
+def test_identity_belongs_to_one_customer(
+    session: Session, make: Factories, clock: FixedClock
+) -> None:
     make.customer(email="ada@example.com")
     with pytest.raises(Conflict):
-        create_customer(session, data=CustomerCreate(
-            name="Other", identities=[IdentityIn(kind=IdentityKind.EMAIL, value="ADA@example.com")]),
-            now=clock.now())
+        create_customer(
+            session,
+            data=CustomerCreate(
+                name="Other",
+                identities=[IdentityIn(kind=IdentityKind.EMAIL, value="ADA@example.com")],
+            ),
+            now=clock.now(),
+        )
 
 
 def test_invalid_email_is_invalid(session: Session, clock: FixedClock) -> None:
     with pytest.raises(Invalid):
-        create_customer(session, data=CustomerCreate(
-            name="X", identities=[IdentityIn(kind=IdentityKind.EMAIL, value="nope")]), now=clock.now())
+        create_customer(
+            session,
+            data=CustomerCreate(
+                name="X", identities=[IdentityIn(kind=IdentityKind.EMAIL, value="nope")]
+            ),
+            now=clock.now(),
+        )
 
 
 def test_find_or_create_reuses_the_customer(session: Session, clock: FixedClock) -> None:
-    first = find_or_create_customer(session, kind=IdentityKind.EMAIL, value="Bo@Example.com",
-                                    name="Bo", now=clock.now())
-    again = find_or_create_customer(session, kind=IdentityKind.EMAIL, value="bo@example.com",
-                                    name="", now=clock.now())
+    first = find_or_create_customer(
+        session, kind=IdentityKind.EMAIL, value="Bo@Example.com", name="Bo", now=clock.now()
+    )
+    again = find_or_create_customer(
+        session, kind=IdentityKind.EMAIL, value="bo@example.com", name="", now=clock.now()
+    )
     assert first.id == again.id
 
 
-def test_merge_moves_identities_and_conversations(session: Session, make: Factories,
-                                                  clock: FixedClock) -> None:
+def test_merge_moves_identities_and_conversations(
+    session: Session, make: Factories, clock: FixedClock
+) -> None:
     target = make.customer(name="Ada Lovelace", email="ada@example.com")
     source = make.customer(name="A. Lovelace", email="ada.work@example.com")
     conversation = make.conversation(customer=source)
@@ -73,8 +94,9 @@ def test_merge_moves_identities_and_conversations(session: Session, make: Factor
     assert {i.value for i in view.identities} == {"ada@example.com", "ada.work@example.com"}
     moved = session.get(type(conversation), conversation.id)
     assert moved is not None and moved.customer_id == target.id
-    found = find_or_create_customer(session, kind=IdentityKind.EMAIL, value="ada.work@example.com",
-                                    name="", now=clock.now())
+    found = find_or_create_customer(
+        session, kind=IdentityKind.EMAIL, value="ada.work@example.com", name="", now=clock.now()
+    )
     assert found.id == target.id
     with pytest.raises(Conflict):
         merge_customers(session, target_id=target.id, source_id=source.id, now=clock.now())
@@ -94,4 +116,6 @@ def test_list_customers_pages_and_searches(session: Session, make: Factories) ->
     assert len(seen) == len(set(seen)) == 7
     by_email, _ = list_customers(session, cursor=None, limit=10, query="zed@")
     assert [view.customer.name for view in by_email] == ["Zed Zebra"]
-    assert session.scalar(select(CustomerIdentity.id).where(CustomerIdentity.value == "zed@else.example"))
+    assert session.scalar(
+        select(CustomerIdentity.id).where(CustomerIdentity.value == "zed@else.example")
+    )

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from goodwill.agents.models import Agent, ApiToken, Team, TeamMembership
+from goodwill.agents.models import Agent, ApiToken, BusinessHours, Team, TeamMembership
 from goodwill.agents.passwords import hash_password, verify_password
 from goodwill.agents.roles import Role
 from goodwill.agents.tokens import generate_api_token, hash_api_token
@@ -107,6 +107,8 @@ def create_team(
 ) -> Team:
     if session.scalar(select(Team.id).where(func.lower(Team.name) == name.lower())):
         raise Conflict(f"a team named {name!r} already exists")
+    if business_hours_id is not None and session.get(BusinessHours, business_hours_id) is None:
+        raise Invalid(f"business_hours_id {business_hours_id} does not exist")
     team = Team(
         name=name,
         business_hours_id=business_hours_id,
@@ -142,3 +144,8 @@ def set_agent_password(session: Session, *, agent: Agent, password: str) -> None
         raise Invalid(str(error)) from error
     agent.session_version += 1
     session.flush()
+
+
+def list_team_memberships(session: Session) -> list[TeamMembership]:
+    ordered = select(TeamMembership).order_by(TeamMembership.team_id, TeamMembership.agent_id)
+    return list(session.scalars(ordered))

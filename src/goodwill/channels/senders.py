@@ -14,8 +14,12 @@ class ConsoleSender:
     def send(self, message: OutboundMessage, *, now: datetime) -> SendReceipt:
         log.info(
             "outbound %s to %s <%s> [%s] %s: %s",
-            message.channel, message.to_name, message.to_address, message.reference,
-            message.subject, message.body_text[:200].replace("\n", " "),
+            message.channel,
+            message.to_name,
+            message.to_address,
+            message.reference,
+            message.subject,
+            message.body_text[:200].replace("\n", " "),
         )
         return SendReceipt(external_id=f"console-{message.message_id}", sent_at=now)
 

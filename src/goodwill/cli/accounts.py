@@ -23,8 +23,14 @@ def create_user(
     """Create an agent account."""
     database = open_database(load_settings())
     with database.transaction() as session:
-        agent = create_agent(session, email=email, password=password, role=role,
-                             name=name or None, now=datetime.now(UTC))
+        agent = create_agent(
+            session,
+            email=email,
+            password=password,
+            role=role,
+            name=name or None,
+            now=datetime.now(UTC),
+        )
     console.print(f"created {agent.role} {agent.email} (id {agent.id})")
 
 

@@ -19,14 +19,16 @@ R = TypeVar("R")
 
 def load_settings() -> Settings:
     try:
-        return Settings()  # type: ignore[call-arg]
+        return Settings()
     except ValidationError as error:
         problems = "; ".join(
             f"GOODWILL_{'_'.join(str(p) for p in item['loc']).upper()}: {item['msg']}"
             for item in error.errors()
         )
-        console.print(f"[red]Configuration error:[/red] {problems}. "
-                      "Set it in the environment or in .env (run `make env` to create one).")
+        console.print(
+            f"[red]Configuration error:[/red] {problems}. "
+            "Set it in the environment or in .env (run `make env` to create one)."
+        )
         sys.exit(2)
 
 

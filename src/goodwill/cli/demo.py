@@ -1,4 +1,4 @@
-"""`goodwill demo`: migrate, load demo data once, print a fresh admin login, serve with the worker."""
+"""`goodwill demo`: migrate, load demo data once, print a fresh admin login, serve."""
 
 import secrets
 from datetime import UTC, datetime
@@ -20,33 +20,46 @@ def _reset_admin_password(database: Database) -> str:
         try:
             agent = get_agent_by_email(session, DEMO_ADMIN)
         except NotFound:
-            create_agent(session, email=DEMO_ADMIN, password=password, role=Role.ADMIN,
-                         name="Demo Admin", now=datetime.now(UTC))
+            create_agent(
+                session,
+                email=DEMO_ADMIN,
+                password=password,
+                role=Role.ADMIN,
+                name="Demo Admin",
+                now=datetime.now(UTC),
+            )
             return password
         set_agent_password(session, agent=agent, password=password)
     return password
 
 
 def run_demo(*, host: str, port: int, serve_after: bool) -> None:
-    from goodwill.demo.loader import load_demo  # noqa: PLC0415
+    from goodwill.demo.loader import load_demo
 
     settings = load_settings()
     upgrade_to_head(settings.database_url)
     database = open_database(settings)
     password = secrets.token_urlsafe(9)
-    report = load_demo(database, now=datetime.now(UTC), admin_email=DEMO_ADMIN,
-                       admin_password=password, progress=True)
+    report = load_demo(
+        database,
+        now=datetime.now(UTC),
+        admin_email=DEMO_ADMIN,
+        admin_password=password,
+        progress=True,
+    )
     if report.conversations:
         console.print(f"loaded {report.conversations} conversations, {report.messages} messages")
     password = _reset_admin_password(database)
     database.dispose()
     console.rule("Goodwill demo")
-    console.print(f"Open http://{host}:{port}/ and sign in as [bold]{DEMO_ADMIN}[/bold] "
-                  f"with password [bold]{password}[/bold]")
+    console.print(
+        f"Open http://{host}:{port}/ and sign in as [bold]{DEMO_ADMIN}[/bold] "
+        f"with password [bold]{password}[/bold]"
+    )
     if serve_after:
-        import uvicorn  # noqa: PLC0415
+        import uvicorn
 
-        from goodwill.main import create_app  # noqa: PLC0415
+        from goodwill.main import create_app
 
         settings = settings.model_copy(update={"run_worker_in_process": True})
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

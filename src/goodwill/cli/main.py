@@ -13,14 +13,19 @@ from goodwill.cli.demo import run_demo
 from goodwill.core.clock import SystemClock
 from goodwill.schema import upgrade_to_head
 
-app = typer.Typer(help="Goodwill: customer service that measures the satisfaction it produces.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Goodwill: customer service that measures the satisfaction it produces.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 
 
 def _configure_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 @app.command()
@@ -30,7 +35,7 @@ def serve(
     with_worker: bool = typer.Option(False, "--with-worker", help="run the job worker in-process"),
 ) -> None:
     """Serve the web workspace and the API."""
-    from goodwill.main import create_app  # noqa: PLC0415  (keeps `goodwill --help` fast)
+    from goodwill.main import create_app
 
     _configure_logging()
     settings = load_settings()
@@ -41,9 +46,9 @@ def serve(
 
 @app.command()
 def worker(once: bool = typer.Option(False, help="run due jobs once and exit")) -> None:
-    """Run background jobs. Several workers (on several machines with PostgreSQL) may run at once."""
-    import goodwill.jobs_index  # noqa: F401, PLC0415  (registers handlers)
-    from goodwill.core.jobs.worker import Worker, drain_jobs  # noqa: PLC0415
+    """Run background jobs; several workers (on several machines with PostgreSQL) may run."""
+    import goodwill.jobs_index  # noqa: F401  (registers handlers)
+    from goodwill.core.jobs.worker import Worker, drain_jobs
 
     _configure_logging()
     settings = load_settings()
@@ -71,7 +76,9 @@ def migrate() -> None:
 def demo(
     host: str = typer.Option("127.0.0.1", help="interface to listen on"),
     port: int = typer.Option(8000, help="TCP port"),
-    serve_after: bool = typer.Option(True, "--serve/--no-serve", help="start the server after loading"),
+    serve_after: bool = typer.Option(
+        True, "--serve/--no-serve", help="start the server after loading"
+    ),
 ) -> None:
     """Migrate, load a year of demo data (once), print the login and serve with the worker."""
     run_demo(host=host, port=port, serve_after=serve_after)
@@ -84,22 +91,29 @@ def seed(
     seed_value: int = typer.Option(1, "--seed", help="random seed (same seed, same data)"),
 ) -> None:
     """Add N generated conversations (the demo generator; also the benchmark workload)."""
-    from goodwill.demo.loader import seed_database  # noqa: PLC0415
+    from goodwill.demo.loader import seed_database
 
     settings = load_settings()
     upgrade_to_head(settings.database_url)
-    report = seed_database(open_database(settings), conversations=conversations, seed=seed_value,
-                           now=datetime.now(UTC), progress=True)
+    report = seed_database(
+        open_database(settings),
+        conversations=conversations,
+        seed=seed_value,
+        now=datetime.now(UTC),
+        progress=True,
+    )
     rate = report.messages / report.seconds if report.seconds else 0.0
-    console.print(f"seeded {report.conversations} conversations, {report.messages} messages, "
-                  f"{report.customers} customers in {report.seconds:.1f} s ({rate:,.0f} messages/s)")
+    console.print(
+        f"seeded {report.conversations} conversations, {report.messages} messages, "
+        f"{report.customers} customers in {report.seconds:.1f} s ({rate:,.0f} messages/s)"
+    )
 
 
 @app.command("jobs")
 def jobs_list() -> None:
     """List every registered job and periodic schedule."""
-    import goodwill.jobs_index  # noqa: F401, PLC0415
-    from goodwill.core.jobs.registry import periodic_schedules, registered_job_names  # noqa: PLC0415
+    import goodwill.jobs_index  # noqa: F401
+    from goodwill.core.jobs.registry import periodic_schedules, registered_job_names
 
     schedules = {every.name: every.interval for every in periodic_schedules()}
     for name in registered_job_names():

@@ -1,4 +1,4 @@
-"""Which conversations an agent may see: managers and admins all; agents their teams' and their own."""
+"""Which conversations an agent may see: managers all; agents their teams' and their own."""
 
 from dataclasses import dataclass
 
@@ -38,7 +38,9 @@ class ConversationScope:
 def scope_for(session: Session, agent: Agent) -> ConversationScope:
     if has_at_least(agent.role, Role.MANAGER):
         return ConversationScope(agent.id, True, frozenset())
-    teams = session.scalars(select(TeamMembership.team_id).where(TeamMembership.agent_id == agent.id))
+    teams = session.scalars(
+        select(TeamMembership.team_id).where(TeamMembership.agent_id == agent.id)
+    )
     return ConversationScope(agent.id, False, frozenset(teams))
 
 

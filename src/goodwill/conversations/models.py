@@ -28,7 +28,9 @@ class Conversation(Base):
     __tablename__ = "conversations"
     __table_args__ = (
         Index("ix_conversations_status_activity", "status", "last_activity_at", "id"),
-        Index("ix_conversations_assignee_status", "assignee_id", "status", "last_activity_at", "id"),
+        Index(
+            "ix_conversations_assignee_status", "assignee_id", "status", "last_activity_at", "id"
+        ),
         Index("ix_conversations_team_status", "team_id", "status", "last_activity_at", "id"),
         Index("ix_conversations_customer_created", "customer_id", "created_at"),
         Index("ix_conversations_sla_due", "status", "sla_due_at"),

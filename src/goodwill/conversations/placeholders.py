@@ -1,4 +1,4 @@
-"""Saved-reply placeholders like {{ customer.first_name }}, filled without a template engine. Pure."""
+"""Saved-reply placeholders like {{ customer.first_name }}, filled without Jinja. Pure."""
 
 import re
 from collections.abc import Mapping
@@ -16,7 +16,9 @@ KNOWN_PLACEHOLDERS = (
 
 
 def unknown_placeholders(template: str) -> list[str]:
-    return sorted({name for name in PLACEHOLDER.findall(template) if name not in KNOWN_PLACEHOLDERS})
+    return sorted(
+        {name for name in PLACEHOLDER.findall(template) if name not in KNOWN_PLACEHOLDERS}
+    )
 
 
 def fill_placeholders(template: str, values: Mapping[str, str]) -> str:

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from goodwill.agents.models import Agent
@@ -13,7 +13,7 @@ from goodwill.conversations.access import ConversationScope
 from goodwill.conversations.models import Conversation, ConversationEvent, ConversationTag, Message
 from goodwill.conversations.status import OPEN_STATUSES, ConversationStatus
 from goodwill.core.errors import Invalid
-from goodwill.core.pagination import decode_cursor, encode_cursor
+from goodwill.core.pagination import INVALID_CURSOR, cursor_key, decode_cursor, encode_cursor
 from goodwill.customers.models import Customer
 from goodwill.tags.models import Tag
 
@@ -50,26 +50,31 @@ class ConversationRow:
     tags: list[str] = field(default_factory=list)
 
 
-def _apply_view(query: Select[Any], view: InboxView, *, agent_id: int, now: datetime,
-                warning: timedelta) -> Select[Any]:
-    open_statuses = list(OPEN_STATUSES)
-    if view == InboxView.MINE:
-        return query.where(Conversation.assignee_id == agent_id, Conversation.status.in_(open_statuses))
-    if view == InboxView.UNASSIGNED:
-        return query.where(Conversation.assignee_id.is_(None), Conversation.status.in_(open_statuses))
-    if view == InboxView.OPEN:
-        return query.where(Conversation.status.in_(open_statuses))
-    if view == InboxView.WAITING:
-        return query.where(Conversation.status == ConversationStatus.PENDING)
-    if view == InboxView.RESOLVED:
-        return query.where(Conversation.status.in_([ConversationStatus.RESOLVED, ConversationStatus.CLOSED]))
-    if view == InboxView.BREACHING_SOON:
-        return query.where(
-            Conversation.status.in_(open_statuses),
+def _view_conditions(
+    view: InboxView, *, agent_id: int, now: datetime, warning: timedelta
+) -> list[ColumnElement[bool]]:
+    is_open = Conversation.status.in_(list(OPEN_STATUSES))
+    conditions: dict[InboxView, list[ColumnElement[bool]]] = {
+        InboxView.MINE: [Conversation.assignee_id == agent_id, is_open],
+        InboxView.UNASSIGNED: [Conversation.assignee_id.is_(None), is_open],
+        InboxView.OPEN: [is_open],
+        InboxView.WAITING: [Conversation.status == ConversationStatus.PENDING],
+        InboxView.RESOLVED: [
+            Conversation.status.in_([ConversationStatus.RESOLVED, ConversationStatus.CLOSED])
+        ],
+        InboxView.BREACHING_SOON: [
+            is_open,
             Conversation.sla_due_at.is_not(None),
             Conversation.sla_due_at <= now + warning,
-        )
-    return query
+        ],
+    }
+    return conditions.get(view, [])
+
+
+def _apply_view(
+    query: Select[Any], view: InboxView, *, agent_id: int, now: datetime, warning: timedelta
+) -> Select[Any]:
+    return query.where(*_view_conditions(view, agent_id=agent_id, now=now, warning=warning))
 
 
 def _apply_filters(query: Select[Any], filters: ConversationFilters) -> Select[Any]:
@@ -91,8 +96,9 @@ def _apply_filters(query: Select[Any], filters: ConversationFilters) -> Select[A
     return query
 
 
-def _scoped(filters: ConversationFilters, scope: ConversationScope, *, now: datetime,
-            warning: timedelta) -> Select[Any]:
+def _scoped(
+    filters: ConversationFilters, scope: ConversationScope, *, now: datetime, warning: timedelta
+) -> Select[Any]:
     query = select(Conversation.id).where(scope.condition())
     query = _apply_view(query, filters.view, agent_id=scope.agent_id, now=now, warning=warning)
     return _apply_filters(query, filters)
@@ -105,24 +111,27 @@ def _order_and_page(query: Select[Any], view: InboxView, cursor: str | None) -> 
             due = _parse_time(due_text)
             query = query.where(
                 (Conversation.sla_due_at > due)
-                | ((Conversation.sla_due_at == due) & (Conversation.id > int(last_id)))
+                | ((Conversation.sla_due_at == due) & (Conversation.id > cursor_key(last_id)))
             )
         return query.order_by(Conversation.sla_due_at, Conversation.id)
     if cursor:
         activity_text, last_id = decode_cursor(cursor, size=2)
-        activity = _parse_time(activity_text)
+        activity, before_id = _parse_time(activity_text), cursor_key(last_id)
         query = query.where(
             (Conversation.last_activity_at < activity)
-            | ((Conversation.last_activity_at == activity) & (Conversation.id < int(last_id)))
+            | ((Conversation.last_activity_at == activity) & (Conversation.id < before_id))
         )
     return query.order_by(Conversation.last_activity_at.desc(), Conversation.id.desc())
 
 
 def _parse_time(text: object) -> datetime:
     try:
-        return datetime.fromisoformat(str(text))
+        moment = datetime.fromisoformat(str(text))
     except ValueError as error:
-        raise Invalid("cursor is not valid: pass the next_cursor value of a previous page") from error
+        raise Invalid(INVALID_CURSOR) from error
+    if moment.tzinfo is None:
+        raise Invalid(INVALID_CURSOR)
+    return moment
 
 
 def _cursor_for(row: Conversation, view: InboxView) -> str:
@@ -149,9 +158,11 @@ def list_conversation_rows(
         .outerjoin(assignee, assignee.id == Conversation.assignee_id)
         .where(Conversation.id.in_(ids.limit(limit + 1).scalar_subquery()))
     )
-    query = _order_and_page(query, filters.view, None)
-    rows = [ConversationRow(c, name, assignee_name) for c, name, assignee_name in session.execute(query)]
-    next_cursor = _cursor_for(rows[limit - 1].conversation, filters.view) if len(rows) > limit else None
+    query = _order_and_page(query, filters.view, None)  # type: ignore[arg-type]
+    rows = [ConversationRow(row[0], row[1], row[2]) for row in session.execute(query)]
+    next_cursor = (
+        _cursor_for(rows[limit - 1].conversation, filters.view) if len(rows) > limit else None
+    )
     rows = rows[:limit]
     attach_tags(session, rows)
     return rows, next_cursor
@@ -175,9 +186,16 @@ def count_inbox_views(
 ) -> dict[InboxView, int]:
     """Badge counts per view, each capped at COUNT_CAP so the cost is bounded."""
     counts: dict[InboxView, int] = {}
-    for view in (InboxView.MINE, InboxView.UNASSIGNED, InboxView.OPEN, InboxView.BREACHING_SOON,
-                 InboxView.WAITING):
-        capped = _scoped(ConversationFilters(view=view), scope, now=now, warning=warning).limit(COUNT_CAP)
+    for view in (
+        InboxView.MINE,
+        InboxView.UNASSIGNED,
+        InboxView.OPEN,
+        InboxView.BREACHING_SOON,
+        InboxView.WAITING,
+    ):
+        capped = _scoped(ConversationFilters(view=view), scope, now=now, warning=warning).limit(
+            COUNT_CAP
+        )
         counts[view] = session.scalar(select(func.count()).select_from(capped.subquery())) or 0
     return counts
 
@@ -206,6 +224,8 @@ def list_events(session: Session, *, conversation_id: int) -> list[ConversationE
 def list_all_messages(session: Session, *, conversation_id: int) -> list[Message]:
     return list(
         session.scalars(
-            select(Message).where(Message.conversation_id == conversation_id).order_by(Message.created_at, Message.id)
+            select(Message)
+            .where(Message.conversation_id == conversation_id)
+            .order_by(Message.created_at, Message.id)
         )
     )

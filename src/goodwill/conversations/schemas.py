@@ -30,7 +30,9 @@ class CustomerRef(BaseModel):
     @model_validator(mode="after")
     def _id_or_identity(self) -> "CustomerRef":
         if self.id is None and not self.value:
-            raise ValueError("give the customer's id, or an identity value such as an email address")
+            raise ValueError(
+                "give the customer's id, or an identity value such as an email address"
+            )
         return self
 
 

@@ -1,7 +1,5 @@
 """Full-text search over conversation subjects and messages, scoped to what the agent may see."""
 
-
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
@@ -21,8 +19,8 @@ def search_conversations(
     """Conversations whose subject or any message matches, most recently active first."""
     message_ids = full_text_ids(session, table="messages", query=query, limit=CANDIDATES)
     subject_ids = full_text_ids(session, table="conversations", query=query, limit=CANDIDATES)
-    from_messages = (
-        session.scalars(select(Message.conversation_id).where(Message.id.in_(message_ids)))
+    from_messages: list[int] = (
+        list(session.scalars(select(Message.conversation_id).where(Message.id.in_(message_ids))))
         if message_ids
         else []
     )
@@ -41,5 +39,3 @@ def search_conversations(
     result = [ConversationRow(c, name, assignee_name) for c, name, assignee_name in rows]
     attach_tags(session, result)
     return result
-
-

@@ -59,13 +59,13 @@ def make_engine(url: str, *, writer: bool = True) -> Engine:
 
 
 class Database:
-    """Engines and sessions. `transaction()` writes; `reader()` only reads (no write lock on SQLite)."""
+    """Engines and sessions: `transaction()` writes; `reader()` only reads (no write lock)."""
 
     def __init__(self, url: str, *, connection: Connection | None = None) -> None:
         self.url = url
         self.dialect = "sqlite" if is_sqlite(url) else "postgresql"
         if connection is not None:
-            # Tests: every unit of work becomes a SAVEPOINT inside one outer, rolled-back transaction.
+            # Tests: each unit of work is a SAVEPOINT inside one outer, rolled-back transaction.
             self.engine = connection.engine
             self._writer = sessionmaker(
                 bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
@@ -88,7 +88,7 @@ class Database:
 
     @contextmanager
     def reader(self) -> Iterator[Session]:
-        """A read-only unit of work. Loaded objects stay readable (detached, not expired) after it."""
+        """A read-only unit of work; loaded objects stay readable (detached, not expired)."""
         session = self._reader()
         try:
             yield session

@@ -22,5 +22,3 @@ class IdempotentRequest(Base):
     response_body: Mapped[Any] = mapped_column(JsonDict)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     agent_id: Mapped[int | None] = mapped_column(Integer)
-
-

@@ -20,7 +20,10 @@ def fts5_query(user_query: str) -> str | None:
 
 
 FullTextTable = Literal["messages", "conversations"]
-_COLUMNS = {"messages": ("fts_messages", "body_text"), "conversations": ("fts_conversations", "subject")}
+_COLUMNS = {
+    "messages": ("fts_messages", "body_text"),
+    "conversations": ("fts_conversations", "subject"),
+}
 
 
 def full_text_ids(session: Session, *, table: FullTextTable, query: str, limit: int) -> list[int]:
@@ -31,14 +34,14 @@ def full_text_ids(session: Session, *, table: FullTextTable, query: str, limit: 
         if match is None:
             return []
         sql = text(
-            f"SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH :match "  # noqa: S608
+            f"SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH :match "
             "ORDER BY rowid DESC LIMIT :limit"
         )
         return list(session.scalars(sql, {"match": match, "limit": limit}))
     if not _WORD.search(query):
         return []
     sql = text(
-        f"SELECT id FROM {table} WHERE to_tsvector('english', {column}) "  # noqa: S608
+        f"SELECT id FROM {table} WHERE to_tsvector('english', {column}) "
         "@@ websearch_to_tsquery('english', :query) ORDER BY id DESC LIMIT :limit"
     )
     return list(session.scalars(sql, {"query": query, "limit": limit}))

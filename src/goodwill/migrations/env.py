@@ -7,6 +7,7 @@ from goodwill.all_models import metadata
 from goodwill.core.db import single_connection_engine
 from goodwill.schema import include_name
 
+
 def run_with_connection(connection: Connection) -> None:
     context.configure(
         connection=connection,

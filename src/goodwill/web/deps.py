@@ -98,7 +98,12 @@ def page_agent(request: Request, database: DatabaseDep, signer: SignerDep) -> Ag
     if data is not None:
         with database.reader() as session:
             agent = session.get(Agent, data.agent_id)
-    if data is None or agent is None or not agent.is_active or agent.session_version != data.version:
+    if (
+        data is None
+        or agent is None
+        or not agent.is_active
+        or agent.session_version != data.version
+    ):
         raise LoginRequired(request.url.path)
     request.state.csrf_token = data.csrf_token
     return agent

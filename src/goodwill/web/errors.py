@@ -18,7 +18,9 @@ def _describe_validation(error: RequestValidationError) -> str:
     parts = []
     for item in error.errors():
         location = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
-        parts.append(f"{location}: {item.get('msg', 'invalid')}" if location else item.get("msg", ""))
+        parts.append(
+            f"{location}: {item.get('msg', 'invalid')}" if location else item.get("msg", "")
+        )
     return "; ".join(parts) or "the request is not valid"
 
 
@@ -40,15 +42,16 @@ async def validation_error_handler(request: Request, exc: Exception) -> Response
     message = _describe_validation(exc)
     if _wants_html(request):
         return HTMLResponse(_error_page(422, message), status_code=422)
-    return JSONResponse(
-        {"detail": message, "errors": _jsonable_errors(exc)}, status_code=422
-    )
+    return JSONResponse({"detail": message, "errors": _jsonable_errors(exc)}, status_code=422)
 
 
 def _jsonable_errors(exc: RequestValidationError) -> list[dict[str, object]]:
     return [
-        {"loc": [str(part) for part in item.get("loc", ())], "msg": str(item.get("msg", "")),
-         "type": str(item.get("type", ""))}
+        {
+            "loc": [str(part) for part in item.get("loc", ())],
+            "msg": str(item.get("msg", "")),
+            "type": str(item.get("type", "")),
+        }
         for item in exc.errors()
     ]
 

@@ -49,7 +49,9 @@ def build_environment() -> Environment:
 _environment = build_environment()
 
 
-def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:
+def render(
+    request: Request, template: str, *, status_code: int = 200, **context: Any
+) -> HTMLResponse:
     """Render a template with the request, the signed-in agent and the CSRF token in context."""
     context.setdefault("request", request)
     context.setdefault("csrf_token", getattr(request.state, "csrf_token", ""))

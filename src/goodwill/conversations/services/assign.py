@@ -72,7 +72,9 @@ def assign_conversation(
     )
 
 
-def auto_assign_conversation(session: Session, conversation: Conversation, *, now: datetime) -> int | None:
+def auto_assign_conversation(
+    session: Session, conversation: Conversation, *, now: datetime
+) -> int | None:
     """Apply the team's strategy (round-robin or least-loaded). Returns the chosen agent, if any."""
     if conversation.team_id is None or conversation.assignee_id is not None:
         return None
@@ -85,6 +87,11 @@ def auto_assign_conversation(session: Session, conversation: Conversation, *, no
     chosen = choose_assignee(list_agent_loads(session, team_id=team.id), strategy)
     if chosen is not None:
         assign_conversation(
-            session, conversation, agent_id=chosen, now=now, actor_agent_id=None, method=strategy.value
+            session,
+            conversation,
+            agent_id=chosen,
+            now=now,
+            actor_agent_id=None,
+            method=strategy.value,
         )
     return chosen

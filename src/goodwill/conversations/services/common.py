@@ -10,7 +10,9 @@ from goodwill.conversations.models import Conversation, ConversationEvent
 from goodwill.core.errors import NotFound
 
 
-def get_conversation(session: Session, conversation_id: int, *, for_update: bool = False) -> Conversation:
+def get_conversation(
+    session: Session, conversation_id: int, *, for_update: bool = False
+) -> Conversation:
     conversation = session.get(Conversation, conversation_id, with_for_update=for_update)
     if conversation is None:
         raise NotFound(f"conversation {conversation_id} does not exist")

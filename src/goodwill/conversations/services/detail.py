@@ -1,4 +1,4 @@
-"""Everything the conversation page and API show about one conversation, in a fixed set of queries."""
+"""All the conversation page and API show of one conversation, in a fixed set of queries."""
 
 from dataclasses import dataclass
 
@@ -24,7 +24,9 @@ class ConversationDetail:
     team_name: str | None
 
 
-def get_visible_conversation(session: Session, conversation_id: int, *, scope: ConversationScope) -> Conversation:
+def get_visible_conversation(
+    session: Session, conversation_id: int, *, scope: ConversationScope
+) -> Conversation:
     conversation = get_conversation(session, conversation_id)
     ensure_visible(conversation, scope)
     return conversation

@@ -29,7 +29,9 @@ from goodwill.core.jobs.enqueue import enqueue
 DELIVER_JOB = "conversations.deliver_message"
 
 
-def find_message_by_external_id(session: Session, *, channel: str, external_id: str) -> Message | None:
+def find_message_by_external_id(
+    session: Session, *, channel: str, external_id: str
+) -> Message | None:
     return session.scalar(
         select(Message).where(Message.channel == channel, Message.external_id == external_id)
     )
@@ -46,7 +48,9 @@ def add_message(
     """Store a message and apply what it means: status, first response, SLA clocks, delivery."""
     channel = data.channel or conversation.channel
     if data.external_id:
-        existing = find_message_by_external_id(session, channel=channel, external_id=data.external_id)
+        existing = find_message_by_external_id(
+            session, channel=channel, external_id=data.external_id
+        )
         if existing is not None:
             return existing  # the same message delivered twice is stored once
     if data.kind != MessageKind.CUSTOMER and actor is None:
@@ -71,11 +75,21 @@ def add_message(
     touch(conversation, now=at)
     actor_id = actor.id if actor else None
     if data.kind == MessageKind.NOTE:
-        record_event(session, conversation, EventKind.NOTE_ADDED, now=at, actor_agent_id=actor_id,
-                     message_id=message.id)
+        record_event(
+            session,
+            conversation,
+            EventKind.NOTE_ADDED,
+            now=at,
+            actor_agent_id=actor_id,
+            message_id=message.id,
+        )
         return message
     record_event(
-        session, conversation, EventKind.MESSAGE_ADDED, now=at, actor_agent_id=actor_id,
+        session,
+        conversation,
+        EventKind.MESSAGE_ADDED,
+        now=at,
+        actor_agent_id=actor_id,
         message_id=message.id,
         data={"direction": message.direction, "author_kind": message.author_kind},
     )
@@ -83,8 +97,13 @@ def add_message(
         _after_customer_message(session, conversation, at=at)
     else:
         _after_agent_reply(session, conversation, data=data, at=at, actor_id=actor_id)
-        enqueue(session, DELIVER_JOB, {"message_id": message.id}, now=now,
-                dedupe_key=f"deliver:{message.id}")
+        enqueue(
+            session,
+            DELIVER_JOB,
+            {"message_id": message.id},
+            now=now,
+            dedupe_key=f"deliver:{message.id}",
+        )
     return message
 
 
@@ -105,7 +124,11 @@ def _after_customer_message(session: Session, conversation: Conversation, *, at:
 
 
 def _after_agent_reply(
-    session: Session, conversation: Conversation, *, data: MessageCreate, at: datetime,
+    session: Session,
+    conversation: Conversation,
+    *,
+    data: MessageCreate,
+    at: datetime,
     actor_id: int | None,
 ) -> None:
     conversation.last_agent_reply_at = at
@@ -113,7 +136,11 @@ def _after_agent_reply(
         conversation.first_response_at = at
         calendar = working_calendar_for(session, conversation)
         record_event(
-            session, conversation, EventKind.FIRST_RESPONSE, now=at, actor_agent_id=actor_id,
+            session,
+            conversation,
+            EventKind.FIRST_RESPONSE,
+            now=at,
+            actor_agent_id=actor_id,
             data={
                 "seconds": int((at - conversation.created_at).total_seconds()),
                 "business_seconds": int(
@@ -134,7 +161,11 @@ def _after_agent_reply(
 
 
 def list_messages(
-    session: Session, *, conversation_id: int, after_id: int | None, limit: int,
+    session: Session,
+    *,
+    conversation_id: int,
+    after_id: int | None,
+    limit: int,
     include_notes: bool = True,
 ) -> list[Message]:
     query = select(Message).where(Message.conversation_id == conversation_id)

@@ -68,7 +68,11 @@ def open_conversation(
     session.flush()
     actor_id = actor.id if actor else None
     record_event(
-        session, conversation, EventKind.CREATED, now=started_at, actor_agent_id=actor_id,
+        session,
+        conversation,
+        EventKind.CREATED,
+        now=started_at,
+        actor_agent_id=actor_id,
         data={"channel": conversation.channel, "subject": conversation.subject},
     )
     for tag in ensure_tags(session, data.tags):
@@ -76,7 +80,11 @@ def open_conversation(
     apply_sla_policy(session, conversation)
     if data.assignee_id is not None:
         assign_conversation(
-            session, conversation, agent_id=data.assignee_id, now=started_at, actor_agent_id=actor_id
+            session,
+            conversation,
+            agent_id=data.assignee_id,
+            now=started_at,
+            actor_agent_id=actor_id,
         )
     else:
         auto_assign_conversation(session, conversation, now=started_at)

@@ -14,7 +14,13 @@ from goodwill.customers.service import get_customer
 
 
 def create_saved_reply(
-    session: Session, *, title: str, body: str, actor: Agent, now: datetime, team_id: int | None = None
+    session: Session,
+    *,
+    title: str,
+    body: str,
+    actor: Agent,
+    now: datetime,
+    team_id: int | None = None,
 ) -> SavedReply:
     unknown = unknown_placeholders(body)
     if unknown:
@@ -22,7 +28,11 @@ def create_saved_reply(
     if session.scalar(select(SavedReply.id).where(SavedReply.title == title.strip())):
         raise Conflict(f"a saved reply titled {title!r} already exists")
     reply = SavedReply(
-        title=title.strip(), body=body, team_id=team_id, created_by_id=actor.id, usage_count=0,
+        title=title.strip(),
+        body=body,
+        team_id=team_id,
+        created_by_id=actor.id,
+        usage_count=0,
         created_at=now,
     )
     session.add(reply)

@@ -67,7 +67,9 @@ def apply_sla_policy(session: Session, conversation: Conversation) -> None:
     refresh_sla_due_at(conversation)
 
 
-def start_next_response_clock(session: Session, conversation: Conversation, *, at: datetime) -> None:
+def start_next_response_clock(
+    session: Session, conversation: Conversation, *, at: datetime
+) -> None:
     """A customer wrote after we had answered: our next reply is due within the target."""
     if conversation.first_response_at is None or conversation.next_response_due_at is not None:
         return
@@ -108,7 +110,10 @@ def _pending_targets(conversation: Conversation) -> list[tuple[SlaMetric, dateti
         and conversation.first_response_breached_at is None
     ):
         targets.append((SlaMetric.FIRST_RESPONSE, conversation.first_response_due_at))
-    if conversation.next_response_due_at is not None and conversation.next_response_breached_at is None:
+    if (
+        conversation.next_response_due_at is not None
+        and conversation.next_response_breached_at is None
+    ):
         targets.append((SlaMetric.NEXT_RESPONSE, conversation.next_response_due_at))
     if (
         conversation.resolution_due_at is not None
@@ -149,7 +154,10 @@ def record_sla_breaches(session: Session, *, now: datetime, limit: int = 500) ->
             if due_at < now:
                 setattr(conversation, _BREACH_COLUMN[metric], now)
                 record_event(
-                    session, conversation, EventKind.SLA_BREACHED, now=now,
+                    session,
+                    conversation,
+                    EventKind.SLA_BREACHED,
+                    now=now,
                     data={"metric": metric.value, "due_at": due_at.isoformat()},
                 )
                 recorded += 1
@@ -160,5 +168,3 @@ def record_sla_breaches(session: Session, *, now: datetime, limit: int = 500) ->
 
 def working_calendar_for(session: Session, conversation: Conversation) -> WorkingCalendar:
     return load_team_calendar(session, team_id=conversation.team_id)
-
-

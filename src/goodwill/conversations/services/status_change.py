@@ -39,7 +39,11 @@ def change_status(
     conversation.status = target
     touch(conversation, now=now)
     record_event(
-        session, conversation, EventKind.STATUS_CHANGED, now=now, actor_agent_id=actor_agent_id,
+        session,
+        conversation,
+        EventKind.STATUS_CHANGED,
+        now=now,
+        actor_agent_id=actor_agent_id,
         data={"from": current.value, "to": target.value},
     )
     _record_milestones(session, conversation, current, target, now=now, actor=actor_agent_id)

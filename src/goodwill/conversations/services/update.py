@@ -49,15 +49,25 @@ def update_conversation(
 
 
 def _change_team(
-    session: Session, conversation: Conversation, team_id: int | None, *, now: datetime,
+    session: Session,
+    conversation: Conversation,
+    team_id: int | None,
+    *,
+    now: datetime,
     actor_id: int,
 ) -> None:
     if team_id == conversation.team_id:
         return
     if team_id is not None and session.get(Team, team_id) is None:
         raise Invalid(f"team_id {team_id} does not exist")
-    record_event(session, conversation, EventKind.TEAM_CHANGED, now=now, actor_agent_id=actor_id,
-                 data={"from": conversation.team_id, "to": team_id})
+    record_event(
+        session,
+        conversation,
+        EventKind.TEAM_CHANGED,
+        now=now,
+        actor_agent_id=actor_id,
+        data={"from": conversation.team_id, "to": team_id},
+    )
     conversation.team_id = team_id
     touch(conversation, now=now)
 
@@ -67,8 +77,14 @@ def _change_priority(
 ) -> None:
     if priority == conversation.priority:
         return
-    record_event(session, conversation, EventKind.PRIORITY_CHANGED, now=now,
-                 actor_agent_id=actor_id, data={"from": conversation.priority, "to": priority})
+    record_event(
+        session,
+        conversation,
+        EventKind.PRIORITY_CHANGED,
+        now=now,
+        actor_agent_id=actor_id,
+        data={"from": conversation.priority, "to": priority},
+    )
     conversation.priority = priority  # type: ignore[assignment]
     apply_sla_policy(session, conversation)
     touch(conversation, now=now)
@@ -82,9 +98,17 @@ def set_conversation_tags(
     after = {tag.name for tag in tags}
     if before == after:
         return
-    session.execute(delete(ConversationTag).where(ConversationTag.conversation_id == conversation.id))
+    session.execute(
+        delete(ConversationTag).where(ConversationTag.conversation_id == conversation.id)
+    )
     for tag in tags:
         session.add(ConversationTag(conversation_id=conversation.id, tag_id=tag.id))
-    record_event(session, conversation, EventKind.TAGS_CHANGED, now=now, actor_agent_id=actor_id,
-                 data={"added": sorted(after - before), "removed": sorted(before - after)})
+    record_event(
+        session,
+        conversation,
+        EventKind.TAGS_CHANGED,
+        now=now,
+        actor_agent_id=actor_id,
+        data={"added": sorted(after - before), "removed": sorted(before - after)},
+    )
     touch(conversation, now=now)

@@ -46,14 +46,16 @@ class Worker:
         self.batch_size: int = getattr(settings, "worker_batch_size", 20)
 
     def claim(self, limit: int) -> list[ClaimedJob]:
-        """Mark up to `limit` due jobs as ours. The guarded UPDATE makes double claims impossible."""
+        """Mark up to `limit` due jobs as ours; a guarded UPDATE makes double claims impossible."""
         now = self.clock.now()
         claimable = or_(
             and_(Job.status == JobStatus.QUEUED, Job.run_after <= now),
             and_(Job.status == JobStatus.RUNNING, Job.locked_at < now - LEASE),
         )
         with self.database.transaction() as session:
-            candidates = select(Job.id).where(claimable).order_by(Job.run_after, Job.id).limit(limit)
+            candidates = (
+                select(Job.id).where(claimable).order_by(Job.run_after, Job.id).limit(limit)
+            )
             if self.database.dialect == "postgresql":
                 candidates = candidates.with_for_update(skip_locked=True)
             ids = list(session.scalars(candidates))

@@ -1,0 +1,73 @@
+"""API shapes for agents, API tokens and teams. Never includes password or token hashes."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from goodwill.agents.roles import Role
+from goodwill.conversations.assignment_rules import AssignmentStrategy
+from goodwill.web.schemas import MAX_ID
+
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+
+
+class AgentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(min_length=3, max_length=254, examples=["ada@example.com"])
+    name: Name | None = Field(default=None,
+                              description="defaults to a name made from the email address")
+    password: str = Field(min_length=8, max_length=200, description="at least 8 characters")
+    role: Role = Role.AGENT
+    capacity: int = Field(default=20, ge=0, le=1000,
+                          description="most open conversations assigned automatically at once")
+
+
+class AgentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    email: str
+    name: str
+    role: Role
+    is_active: bool
+    is_available: bool
+    capacity: int
+    created_at: datetime
+
+
+class TokenCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(default="", max_length=120, description="what the token is for")
+
+
+class TokenCreated(BaseModel):
+    agent_id: int
+    name: str
+    token: str | None = Field(
+        description="the bearer token, shown only in this answer; null when the answer is a "
+        "replay of an Idempotency-Key retry (the token is never stored in clear)"
+    )
+    created_at: datetime
+
+
+class TeamCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=120)
+    business_hours_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    assignment_strategy: AssignmentStrategy = AssignmentStrategy.MANUAL
+    member_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(default_factory=list, max_length=500,
+                                  description="agent ids to add as members")
+
+
+class TeamOut(BaseModel):
+    id: int
+    name: str
+    business_hours_id: int | None
+    assignment_strategy: AssignmentStrategy
+    member_ids: list[int]
+    created_at: datetime

@@ -1,0 +1,50 @@
+"""Shapes shared by every domain's JSON API: error bodies, their OpenAPI entries, id parameters."""
+
+from typing import Annotated, Any
+
+from fastapi import Path, Query
+from pydantic import BaseModel
+
+MAX_ID = 2**31 - 1  # integer keys are 32-bit on PostgreSQL; larger ids can never exist
+
+
+class ErrorOut(BaseModel):
+    detail: str
+
+
+class ValidationIssue(BaseModel):
+    loc: list[str]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(BaseModel):
+    detail: str
+    errors: list[ValidationIssue]
+
+
+_DESCRIPTIONS = {
+    401: "No API token, or an unknown or revoked one",
+    403: "Your role may not do this",
+    404: "It does not exist, or it is outside what you may see",
+    409: "It conflicts with the current state (duplicate, forbidden transition, reused key)",
+    422: "The request is not valid; `detail` says which field and why",
+}
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for the error answers a route can give (always including 401)."""
+    return {
+        code: {"model": ValidationErrorOut if code == 422 else ErrorOut,
+               "description": _DESCRIPTIONS[code]}
+        for code in sorted({401, *codes})
+    }
+
+
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+OptionalQueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+PageLimit = Annotated[int, Query(ge=1, le=100, description="rows per page, 1 to 100")]
+PageCursor = Annotated[
+    str | None,
+    Query(max_length=500, description="the next_cursor of the previous page; omit for the first"),
+]
