@@ -79,3 +79,8 @@ def create_app(
         app.include_router(router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """Factory for `uvicorn --factory` and multi-process serving: settings from GOODWILL_*."""
+    return create_app(Settings())

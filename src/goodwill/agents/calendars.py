@@ -33,6 +33,14 @@ def load_calendar(session: Session, *, business_hours_id: int | None) -> Working
 
 
 def load_team_calendar(session: Session, *, team_id: int | None) -> WorkingCalendar:
+    """The team's calendar, loaded once per unit of work."""
+    cache: dict[int | None, WorkingCalendar] = session.info.setdefault("team_calendars", {})
+    if team_id not in cache:
+        cache[team_id] = _load_team_calendar(session, team_id=team_id)
+    return cache[team_id]
+
+
+def _load_team_calendar(session: Session, *, team_id: int | None) -> WorkingCalendar:
     if team_id is None:
         return WorkingCalendar.always_open()
     team = session.get(Team, team_id)

@@ -32,13 +32,29 @@ def _configure_logging() -> None:
 def serve(
     host: str = typer.Option("127.0.0.1", help="interface to listen on"),
     port: int = typer.Option(8000, help="TCP port"),
+    workers: int = typer.Option(1, min=1, help="server processes (the worker thread runs in none)"),
     with_worker: bool = typer.Option(False, "--with-worker", help="run the job worker in-process"),
 ) -> None:
     """Serve the web workspace and the API."""
-    from goodwill.main import create_app
-
     _configure_logging()
     settings = load_settings()
+    if workers > 1:
+        if with_worker:
+            console.print(
+                "[red]--with-worker needs --workers 1; run `goodwill worker` instead[/red]"
+            )
+            raise typer.Exit(2)
+        uvicorn.run(
+            "goodwill.main:create_app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+        return
+    from goodwill.main import create_app  # imported late: keeps `goodwill --help` fast
+
     if with_worker:
         settings = settings.model_copy(update={"run_worker_in_process": True})
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

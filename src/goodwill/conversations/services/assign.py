@@ -11,7 +11,7 @@ from goodwill.conversations.enums import EventKind
 from goodwill.conversations.models import Conversation
 from goodwill.conversations.services.common import record_event, touch
 from goodwill.conversations.status import OPEN_STATUSES
-from goodwill.core.errors import Invalid, NotFound
+from goodwill.core.errors import Invalid
 
 
 def list_agent_loads(session: Session, *, team_id: int) -> list[AgentLoad]:
@@ -55,7 +55,7 @@ def assign_conversation(
     if agent_id is not None:
         agent = session.get(Agent, agent_id)
         if agent is None or not agent.is_active:
-            raise NotFound(f"agent {agent_id} does not exist or is deactivated")
+            raise Invalid(f"assignee_id {agent_id} does not exist or is deactivated")
         agent.last_assigned_at = now
     previous = conversation.assignee_id
     conversation.assignee_id = agent_id

@@ -97,13 +97,8 @@ def add_message(
         _after_customer_message(session, conversation, at=at)
     else:
         _after_agent_reply(session, conversation, data=data, at=at, actor_id=actor_id)
-        enqueue(
-            session,
-            DELIVER_JOB,
-            {"message_id": message.id},
-            now=now,
-            dedupe_key=f"deliver:{message.id}",
-        )
+        # Created once per new message, so no dedupe key; the handler skips sent messages.
+        enqueue(session, DELIVER_JOB, {"message_id": message.id}, now=now)
     return message
 
 

@@ -23,7 +23,9 @@ from goodwill.tags.service import ensure_tags
 
 def resolve_customer(session: Session, ref: CustomerRef, *, now: datetime) -> Customer:
     if ref.id is not None:
-        customer = get_customer(session, ref.id)
+        customer = session.get(Customer, ref.id)
+        if customer is None:
+            raise Invalid(f"customer.id {ref.id} does not exist")
         if customer.merged_into_id is not None:
             return get_customer(session, customer.merged_into_id)
         return customer

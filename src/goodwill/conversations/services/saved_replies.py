@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from goodwill.agents.models import Agent
+from goodwill.agents.models import Agent, Team
 from goodwill.conversations.models import Conversation, SavedReply
 from goodwill.conversations.placeholders import fill_placeholders, unknown_placeholders
 from goodwill.core.errors import Conflict, Invalid, NotFound
@@ -25,6 +25,8 @@ def create_saved_reply(
     unknown = unknown_placeholders(body)
     if unknown:
         raise Invalid(f"unknown placeholders: {', '.join(unknown)}")
+    if team_id is not None and session.get(Team, team_id) is None:
+        raise Invalid(f"team_id {team_id} does not exist")
     if session.scalar(select(SavedReply.id).where(SavedReply.title == title.strip())):
         raise Conflict(f"a saved reply titled {title!r} already exists")
     reply = SavedReply(

@@ -27,6 +27,14 @@ def _seconds(value: int | None) -> timedelta | None:
 
 
 def load_sla_rules(session: Session) -> list[SlaPolicyRule]:
+    """Active policies as pure rules, loaded once per unit of work."""
+    cached: list[SlaPolicyRule] | None = session.info.get("sla_rules")
+    if cached is None:
+        cached = session.info["sla_rules"] = _load_sla_rules(session)
+    return cached
+
+
+def _load_sla_rules(session: Session) -> list[SlaPolicyRule]:
     policies = session.scalars(select(SlaPolicy).where(SlaPolicy.is_active.is_(True)))
     return [
         SlaPolicyRule(
