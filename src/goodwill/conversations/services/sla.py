@@ -176,3 +176,29 @@ def record_sla_breaches(session: Session, *, now: datetime, limit: int = 500) ->
 
 def working_calendar_for(session: Session, conversation: Conversation) -> WorkingCalendar:
     return load_team_calendar(session, team_id=conversation.team_id)
+
+
+def record_sla_breaches_as_of(
+    session: Session, conversation: Conversation, *, now: datetime
+) -> None:
+    """For imported history: targets met late, or still unmet at `now`, count as breached."""
+    checks = (
+        (
+            SlaMetric.FIRST_RESPONSE,
+            conversation.first_response_due_at,
+            conversation.first_response_at,
+        ),
+        (SlaMetric.RESOLUTION, conversation.resolution_due_at, conversation.resolved_at),
+    )
+    for metric, due_at, met_at in checks:
+        if due_at is None or (met_at or now) <= due_at:
+            continue
+        setattr(conversation, _BREACH_COLUMN[metric], due_at)
+        record_event(
+            session,
+            conversation,
+            EventKind.SLA_BREACHED,
+            now=due_at,
+            data={"metric": metric.value, "due_at": due_at.isoformat()},
+        )
+    refresh_sla_due_at(conversation)
