@@ -1,4 +1,4 @@
-"""Importing history: same facts and events as live, customers found or created, re-imports skipped."""
+"""Importing history: live facts and events, customers found or created, re-imports skipped."""
 
 from datetime import timedelta
 from typing import Any
