@@ -13,6 +13,7 @@ import goodwill.jobs_index  # noqa: F401  (registers job handlers)
 from goodwill.agents import api as agents_api
 from goodwill.agents import pages as agents_pages
 from goodwill.conversations import api as conversations_api
+from goodwill.conversations import import_api as conversations_import_api
 from goodwill.conversations import pages as conversations_pages
 from goodwill.core.clock import Clock, SystemClock
 from goodwill.core.db import Database
@@ -25,7 +26,12 @@ from goodwill.web.errors import install_error_handlers
 from goodwill.web.sessions import SessionSigner
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
-API_ROUTERS = (agents_api.router, customers_api.router, conversations_api.router)
+API_ROUTERS = (
+    agents_api.router,
+    customers_api.router,
+    conversations_api.router,
+    conversations_import_api.router,
+)
 PAGE_ROUTERS = (agents_pages.router, conversations_pages.router, customers_pages.router)
 
 log = logging.getLogger("goodwill")
