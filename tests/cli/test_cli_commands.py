@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TEST_SECRET
+TEST_SECRET = "test-secret-key-0123456789abcdef"
 
 
 def run_cli(
