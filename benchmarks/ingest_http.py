@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-
 from harness import OUT, admin_token, rss_megabytes, running_server
 
 WRK_SCRIPT = """
