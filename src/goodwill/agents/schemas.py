@@ -9,7 +9,6 @@ from goodwill.agents.roles import Role
 from goodwill.conversations.assignment_rules import AssignmentStrategy
 from goodwill.web.schemas import MAX_ID
 
-
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
 
@@ -17,12 +16,17 @@ class AgentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: str = Field(min_length=3, max_length=254, examples=["ada@example.com"])
-    name: Name | None = Field(default=None,
-                              description="defaults to a name made from the email address")
+    name: Name | None = Field(
+        default=None, description="defaults to a name made from the email address"
+    )
     password: str = Field(min_length=8, max_length=200, description="at least 8 characters")
     role: Role = Role.AGENT
-    capacity: int = Field(default=20, ge=0, le=1000,
-                          description="most open conversations assigned automatically at once")
+    capacity: int = Field(
+        default=20,
+        ge=0,
+        le=1000,
+        description="most open conversations assigned automatically at once",
+    )
 
 
 class AgentOut(BaseModel):
@@ -60,8 +64,9 @@ class TeamCreate(BaseModel):
     name: str = Field(min_length=1, max_length=120)
     business_hours_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     assignment_strategy: AssignmentStrategy = AssignmentStrategy.MANUAL
-    member_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(default_factory=list, max_length=500,
-                                  description="agent ids to add as members")
+    member_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        default_factory=list, max_length=500, description="agent ids to add as members"
+    )
 
 
 class TeamOut(BaseModel):

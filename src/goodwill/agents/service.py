@@ -51,9 +51,15 @@ def create_agent(
     return agent
 
 
+_UNKNOWN_AGENT_HASH = hash_password("an unguessable placeholder password")
+
+
 def authenticate_agent(session: Session, *, email: str, password: str) -> Agent:
+    """The agent with these credentials; unknown emails cost the same time as wrong passwords."""
     agent = session.scalar(select(Agent).where(Agent.email == normalise_email(email)))
-    if agent is None or not agent.is_active or not verify_password(agent.password_hash, password):
+    password_hash = agent.password_hash if agent is not None else _UNKNOWN_AGENT_HASH
+    is_valid = verify_password(password_hash, password)
+    if agent is None or not agent.is_active or not is_valid:
         raise Unauthorized("wrong email or password")
     return agent
 

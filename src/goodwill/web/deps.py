@@ -2,6 +2,7 @@
 
 import secrets
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Header, Request
 
@@ -104,9 +105,19 @@ def page_agent(request: Request, database: DatabaseDep, signer: SignerDep) -> Ag
         or not agent.is_active
         or agent.session_version != data.version
     ):
-        raise LoginRequired(request.url.path)
+        raise LoginRequired(_return_path(request))
     request.state.csrf_token = data.csrf_token
     return agent
+
+
+def _return_path(request: Request) -> str:
+    """Where to go after signing in: this page, or for a form post the page the form was on."""
+    if request.method == "GET":
+        return request.url.path
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path.startswith("/"):
+        return referer.path
+    return "/"
 
 
 PageAgent = Annotated[Agent, Depends(page_agent)]

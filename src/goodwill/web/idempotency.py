@@ -46,7 +46,9 @@ def idempotent_call(
     idempotency_key: Annotated[
         str | None,
         Header(
-            alias=IDEMPOTENCY_HEADER, min_length=1, max_length=200,
+            alias=IDEMPOTENCY_HEADER,
+            min_length=1,
+            max_length=200,
             description="Any unique string, e.g. a UUID. Retrying with the same key and body "
             "returns the first answer without creating anything again.",
         ),
@@ -119,8 +121,13 @@ def _store(
     assert call.key is not None
     session.add(
         IdempotentRequest(
-            scope=call.scope, key=call.key, request_hash=digest, status_code=201,
-            response_body=body, created_at=now, agent_id=call.agent_id,
+            scope=call.scope,
+            key=call.key,
+            request_hash=digest,
+            status_code=201,
+            response_body=body,
+            created_at=now,
+            agent_id=call.agent_id,
         )
     )
     session.flush()  # a concurrent duplicate fails here, inside the unit of work

@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 MAX_ID = 2**31 - 1  # integer keys are 32-bit on PostgreSQL; larger ids can never exist
 
@@ -20,10 +20,14 @@ class ValidationIssue(BaseModel):
 
 class ValidationErrorOut(BaseModel):
     detail: str
-    errors: list[ValidationIssue]
+    errors: list[ValidationIssue] = Field(
+        default_factory=list,
+        description="one entry per invalid field; absent when a business rule rejected the input",
+    )
 
 
 _DESCRIPTIONS = {
+    400: "The body could not be read as JSON text (for example, it is not UTF-8)",
     401: "No API token, or an unknown or revoked one",
     403: "Your role may not do this",
     404: "It does not exist, or it is outside what you may see",
@@ -33,16 +37,20 @@ _DESCRIPTIONS = {
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` for the error answers a route can give (always including 401)."""
+    """OpenAPI `responses` for the error answers a route can give.
+
+    Always 401 (every route needs a token) and 422 (any query may carry NUL characters).
+    """
     return {
-        code: {"model": ValidationErrorOut if code == 422 else ErrorOut,
-               "description": _DESCRIPTIONS[code]}
-        for code in sorted({401, *codes})
+        code: {
+            "model": ValidationErrorOut if code == 422 else ErrorOut,
+            "description": _DESCRIPTIONS[code],
+        }
+        for code in sorted({401, 422, *codes})
     }
 
 
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
-OptionalQueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 PageLimit = Annotated[int, Query(ge=1, le=100, description="rows per page, 1 to 100")]
 PageCursor = Annotated[
     str | None,
