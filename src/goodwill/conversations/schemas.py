@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -9,6 +10,9 @@ from goodwill.channels.kinds import ChannelKind
 from goodwill.conversations.enums import AuthorKind, MessageDirection, Priority
 from goodwill.conversations.status import ConversationStatus
 from goodwill.customers.models import IdentityKind
+from goodwill.web.schemas import MAX_ID
+
+EntityId = Annotated[int, Field(ge=1, le=MAX_ID)]  # an id that can exist in the database
 
 
 class MessageKind(StrEnum):
@@ -22,7 +26,7 @@ class CustomerRef(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: int | None = None
+    id: EntityId | None = None
     kind: IdentityKind = IdentityKind.EMAIL
     value: str | None = Field(default=None, max_length=320)
     name: str = Field(default="", max_length=200)
@@ -59,9 +63,9 @@ class ConversationCreate(BaseModel):
     customer: CustomerRef
     channel: ChannelKind = ChannelKind.API
     priority: Priority = Priority.NORMAL
-    team_id: int | None = None
-    assignee_id: int | None = None
-    product_id: int | None = None
+    team_id: EntityId | None = None
+    assignee_id: EntityId | None = None
+    product_id: EntityId | None = None
     topic: str | None = Field(default=None, max_length=80)
     tags: list[str] = Field(default_factory=list, max_length=50)
     message: MessageCreate
@@ -73,8 +77,8 @@ class ConversationUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: ConversationStatus | None = None
-    assignee_id: int | None = None
-    team_id: int | None = None
+    assignee_id: EntityId | None = None
+    team_id: EntityId | None = None
     priority: Priority | None = None
     tags: list[str] | None = Field(default=None, max_length=50)
 

@@ -5,6 +5,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from goodwill.customers.models import IdentityKind
+from goodwill.web.schemas import MAX_ID
 
 
 class IdentityIn(BaseModel):
@@ -50,4 +51,6 @@ class CustomerPage(BaseModel):
 class CustomerMerge(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    source_id: int = Field(description="the customer merged away; its identities and history move")
+    source_id: int = Field(
+        ge=1, le=MAX_ID, description="the customer merged away; its identities and history move"
+    )

@@ -10,7 +10,7 @@ from goodwill.commerce.models import Order, Review
 from goodwill.conversations.enums import EventKind
 from goodwill.conversations.models import Conversation, ConversationEvent, Message
 from goodwill.core.errors import Conflict, Invalid, NotFound
-from goodwill.core.pagination import decode_cursor, encode_cursor
+from goodwill.core.pagination import cursor_key, decode_cursor, encode_cursor
 from goodwill.customers.identities import InvalidIdentity, normalise_identity
 from goodwill.customers.models import (
     Company,
@@ -68,7 +68,10 @@ def create_customer(session: Session, *, data: CustomerCreate, now: datetime) ->
     for position, (kind, value) in enumerate(dict.fromkeys(identities)):
         session.add(
             CustomerIdentity(
-                customer_id=customer.id, kind=kind, value=value, is_primary=position == 0,
+                customer_id=customer.id,
+                kind=kind,
+                value=value,
+                is_primary=position == 0,
                 created_at=now,
             )
         )
@@ -134,7 +137,9 @@ def load_customer_views(session: Session, customers: list[Customer]) -> list[Cus
     ):
         tags[customer_id].append(tag_name)
     return [
-        CustomerView(c, companies.get(c.company_id) if c.company_id else None, identities[c.id], tags[c.id])
+        CustomerView(
+            c, companies.get(c.company_id) if c.company_id else None, identities[c.id], tags[c.id]
+        )
         for c in customers
     ]
 
@@ -161,7 +166,7 @@ def list_customers(
         )
     if cursor:
         (last_id,) = decode_cursor(cursor, size=1)
-        statement = statement.where(Customer.id < int(last_id))
+        statement = statement.where(Customer.id < cursor_key(last_id))
     rows = list(session.scalars(statement.order_by(Customer.id.desc()).limit(limit + 1)))
     next_cursor = encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
     return load_customer_views(session, rows[:limit]), next_cursor
@@ -176,14 +181,14 @@ def merge_customers(session: Session, *, target_id: int, source_id: int, now: da
     if target_id == source_id:
         raise Invalid("cannot merge a customer into itself")
     target = get_customer(session, target_id)
-    source = get_customer(session, source_id)
+    source = session.get(Customer, source_id)
+    if source is None:
+        raise Invalid(f"source_id {source_id} does not exist")
     if source.merged_into_id is not None or target.merged_into_id is not None:
         raise Conflict("one of these customers was already merged; merge into the surviving one")
     _log_merge_on_conversations(session, source=source, target=target, now=now)
     for table, column in _CUSTOMER_REFERENCES:
-        session.execute(
-            update(table).where(column == source.id).values({column.key: target.id})
-        )
+        session.execute(update(table).where(column == source.id).values({column.key: target.id}))
     source_tags = select(CustomerTag.tag_id).where(CustomerTag.customer_id == target.id)
     session.execute(
         update(CustomerTag)
@@ -214,7 +219,9 @@ _CUSTOMER_REFERENCES = (
 )
 
 
-def _log_merge_on_conversations(session: Session, *, source: Customer, target: Customer, now: datetime) -> None:
+def _log_merge_on_conversations(
+    session: Session, *, source: Customer, target: Customer, now: datetime
+) -> None:
     conversation_ids = session.scalars(
         select(Conversation.id).where(Conversation.customer_id == source.id)
     ).all()
