@@ -204,3 +204,15 @@ def test_duplicate_team_name_is_a_conflict(client: TestClient, admin: Caller) ->
     )
     response = client.post("/api/v1/teams", json={"name": "vip"}, headers=admin.headers)
     assert response.status_code == 409
+
+
+def test_missing_token_says_bearer_in_www_authenticate(client: TestClient) -> None:
+    answer = client.get("/api/v1/me")
+    assert answer.status_code == 401
+    assert answer.headers["www-authenticate"] == "Bearer"
+
+
+def test_openapi_declares_bearer_security(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    schemes = document["components"]["securitySchemes"]
+    assert any(scheme.get("scheme") == "bearer" for scheme in schemes.values())

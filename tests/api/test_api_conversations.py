@@ -281,3 +281,12 @@ def test_search_finds_subjects_and_message_text(
     assert search("zipper") == [zipper.id]
     assert search("!!!") == []
     assert client.get("/api/v1/conversations/search", headers=agent.headers).status_code == 422
+
+
+def test_search_matches_word_prefixes_on_both_databases(
+    client: TestClient, agent: Caller, make: Factories
+) -> None:
+    make.conversation(subject="Zipper broke on the jacket", body="The zipper came off.")
+    answer = client.get("/api/v1/conversations/search", params={"q": "zip"}, headers=agent.headers)
+    assert answer.status_code == 200
+    assert [item["subject"] for item in answer.json()["items"]] == ["Zipper broke on the jacket"]

@@ -103,7 +103,7 @@ def test_reply_asking_for_a_forbidden_status_stores_nothing(
         headers=agent.headers,
         json={"kind": "reply", "body_text": "hi", "status_after": "pending"},
     )
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "cannot move from closed to pending" in response.json()["detail"]
     assert count_rows(session, Message) == before
 

@@ -145,7 +145,7 @@ class Factories:
         tags: tuple[str, ...] = (),
     ) -> Conversation:
         customer = customer or self.customer()
-        return open_conversation(
+        conversation = open_conversation(
             self.session,
             data=ConversationCreate(
                 subject=subject,
@@ -160,3 +160,5 @@ class Factories:
             actor=None,
             now=self.clock.now(),
         )
+        self.session.flush()
+        return conversation

@@ -42,7 +42,6 @@ from goodwill.conversations.services.saved_replies import (
     render_saved_reply,
 )
 from goodwill.conversations.services.update import update_conversation
-from goodwill.core.errors import Conflict
 from goodwill.web.deps import ApiAgent, ApiManager, ClockDep, DatabaseDep, SettingsDep, api_agent
 from goodwill.web.idempotency import Idempotency, create_once
 from goodwill.web.schemas import MAX_ID, PageLimit, PathId, error_responses
@@ -201,8 +200,6 @@ def post_message(
         conversation = get_conversation(session, conversation_id, for_update=True)
         ensure_visible(conversation, scope_for(session, agent))
         message = add_message(session, conversation, data=data, actor=agent, now=clock.now())
-        if message.conversation_id != conversation.id:
-            raise Conflict(f"external_id {data.external_id!r} belongs to another conversation")
         return MessageOut.model_validate(message)
 
     return create_once(database, call, payload=data, create=create, now=clock.now())

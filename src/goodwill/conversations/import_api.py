@@ -26,7 +26,7 @@ router = APIRouter(tags=["imports"])
         "messages had arrived live; nothing is sent to customers. Conversations whose messages' "
         "external_id values were all imported before are skipped, so re-running an import is safe."
     ),
-    responses=error_responses(403, 409, 422),
+    responses=error_responses(400, 403, 409, 422),
 )
 def post_conversation_import(
     data: ConversationImportRequest,

@@ -38,13 +38,22 @@ def full_text_ids(session: Session, *, table: FullTextTable, query: str, limit: 
             "ORDER BY rowid DESC LIMIT :limit"
         )
         return list(session.scalars(sql, {"match": match, "limit": limit}))
-    if not _WORD.search(query):
+    tsquery = postgres_prefix_query(query)
+    if tsquery is None:
         return []
     sql = text(
         f"SELECT id FROM {table} WHERE to_tsvector('english', {column}) "
-        "@@ websearch_to_tsquery('english', :query) ORDER BY id DESC LIMIT :limit"
+        "@@ to_tsquery('english', :query) ORDER BY id DESC LIMIT :limit"
     )
-    return list(session.scalars(sql, {"query": query, "limit": limit}))
+    return list(session.scalars(sql, {"query": tsquery, "limit": limit}))
+
+
+def postgres_prefix_query(user_query: str) -> str | None:
+    """The same meaning as fts5_query for PostgreSQL: every word, the last one as a prefix."""
+    words = _WORD.findall(user_query.lower())[:12]
+    if not words:
+        return None
+    return " & ".join([*words[:-1], f"{words[-1]}:*"])
 
 
 def day_bucket(session: Session, column: ColumnElement[object]) -> ColumnElement[str]:

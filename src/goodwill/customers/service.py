@@ -19,7 +19,7 @@ from goodwill.customers.models import (
     CustomerTag,
     IdentityKind,
 )
-from goodwill.customers.schemas import CustomerCreate
+from goodwill.customers.schemas import CustomerCreate, IdentityIn
 from goodwill.surveys.models import SurveyInvitation, SurveyResponse
 from goodwill.tags.models import Tag
 from goodwill.tags.service import ensure_tags
@@ -97,7 +97,7 @@ def find_or_create_customer(
     customer_id = find_customer_id_by_identity(session, kind=kind, value=normalised)
     if customer_id is not None:
         return _follow_merges(session, get_customer(session, customer_id))
-    data = CustomerCreate(name=name, identities=[{"kind": kind, "value": normalised}])  # type: ignore[list-item]
+    data = CustomerCreate(name=name, identities=[IdentityIn(kind=kind, value=normalised)])
     return create_customer(session, data=data, now=now)
 
 

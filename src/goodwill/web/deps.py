@@ -4,7 +4,8 @@ import secrets
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from goodwill.agents.models import Agent
 from goodwill.agents.roles import Role, has_at_least
@@ -42,14 +43,20 @@ ClockDep = Annotated[Clock, Depends(get_clock)]
 SignerDep = Annotated[SessionSigner, Depends(get_session_signer)]
 
 
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="An API token from `goodwill tokens create` or POST /api/v1/agents/{id}/tokens",
+)
+
+
 def api_agent(
     database: DatabaseDep,
-    authorization: Annotated[str | None, Header(description="Bearer <API token>")] = None,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
 ) -> Agent:
     """The agent behind the bearer token, or 401."""
-    if not authorization or not authorization.lower().startswith("bearer "):
+    if credentials is None or not credentials.credentials.strip():
         raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
-    token = authorization[7:].strip()
+    token = credentials.credentials.strip()
     with database.reader() as session:
         agent = find_agent_by_token(session, token=token)
     if agent is None:

@@ -6,7 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from goodwill.core.errors import DomainError
+from goodwill.core.errors import DomainError, Unauthorized
 from goodwill.web.deps import LoginRequired
 
 
@@ -34,7 +34,8 @@ async def domain_error_handler(request: Request, exc: Exception) -> Response:
                 headers={"HX-Retarget": "#toasts", "HX-Reswap": "beforeend"},
             )
         return HTMLResponse(_error_page(exc.status_code, exc.message), status_code=exc.status_code)
-    return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
+    return JSONResponse({"detail": exc.message}, status_code=exc.status_code, headers=headers)
 
 
 async def validation_error_handler(request: Request, exc: Exception) -> Response:

@@ -23,7 +23,7 @@ from goodwill.conversations.status import (
     status_after_agent_reply,
     status_after_customer_message,
 )
-from goodwill.core.errors import Forbidden, Invalid
+from goodwill.core.errors import Conflict, Forbidden
 from goodwill.core.jobs.enqueue import enqueue
 
 DELIVER_JOB = "conversations.deliver_message"
@@ -51,6 +51,8 @@ def add_message(
         existing = find_message_by_external_id(
             session, channel=channel, external_id=data.external_id
         )
+        if existing is not None and existing.conversation_id != conversation.id:
+            raise Conflict(f"external_id {data.external_id!r} belongs to another conversation")
         if existing is not None:
             return existing  # the same message delivered twice is stored once
     if data.kind != MessageKind.CUSTOMER and actor is None:
@@ -148,8 +150,8 @@ def _after_agent_reply(
     current = ConversationStatus(conversation.status)
     try:
         target = status_after_agent_reply(current, data.status_after)
-    except ValueError as error:
-        raise Invalid(str(error)) from error
+    except ValueError as error:  # a transition the rules forbid: same answer as PATCH
+        raise Conflict(str(error)) from error
     if target != current:
         change_status(session, conversation, target, now=at, actor_agent_id=actor_id)
     refresh_sla_due_at(conversation)
