@@ -10,11 +10,14 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 import goodwill.jobs_index  # noqa: F401  (registers job handlers)
+from goodwill.agents import admin_api as agents_admin_api
 from goodwill.agents import api as agents_api
 from goodwill.agents import pages as agents_pages
+from goodwill.agents import schedules_api as business_hours_api
 from goodwill.conversations import api as conversations_api
 from goodwill.conversations import import_api as conversations_import_api
 from goodwill.conversations import pages as conversations_pages
+from goodwill.conversations import sla_api as sla_policies_api
 from goodwill.core.clock import Clock, SystemClock
 from goodwill.core.db import Database
 from goodwill.core.jobs.worker import Worker
@@ -28,9 +31,12 @@ from goodwill.web.sessions import SessionSigner
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 API_ROUTERS = (
     agents_api.router,
+    agents_admin_api.router,
+    business_hours_api.router,
     customers_api.router,
     conversations_api.router,
     conversations_import_api.router,
+    sla_policies_api.router,
 )
 PAGE_ROUTERS = (agents_pages.router, conversations_pages.router, customers_pages.router)
 

@@ -34,3 +34,14 @@ def conversation_body(email: str = "ada@example.com", **fields: object) -> dict[
         "message": {"body_text": "Order 1234 has not arrived."},
     }
     return body | fields
+
+
+def business_hours_body(**fields: object) -> dict[str, object]:
+    """A valid POST /business-hours body: Monday to Friday 09:00-17:00 in London, no holidays."""
+    body: dict[str, object] = {
+        "name": "London office",
+        "timezone": "Europe/London",
+        "intervals": [{"weekday": day, "start": "09:00", "end": "17:00"} for day in range(5)],
+        "holidays": [],
+    }
+    return body | fields

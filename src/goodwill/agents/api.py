@@ -8,6 +8,7 @@ from goodwill.agents.models import Agent, Team
 from goodwill.agents.schemas import (
     AgentCreate,
     AgentOut,
+    AvailabilityUpdate,
     TeamCreate,
     TeamOut,
     TokenCreate,
@@ -23,6 +24,7 @@ from goodwill.agents.service import (
     list_team_member_ids,
     list_team_memberships,
     list_teams,
+    set_agent_availability,
 )
 from goodwill.conversations.assignment_rules import AssignmentStrategy
 from goodwill.core.errors import Invalid, NotFound
@@ -44,6 +46,19 @@ ADMIN_ONLY = [Depends(api_admin)]
 )
 def get_me(agent: ApiAgent) -> AgentOut:
     return AgentOut.model_validate(agent)
+
+
+@router.patch(
+    "/me",
+    response_model=AgentOut,
+    summary="Set yourself available or away",
+    description="While you are away, automatic assignment (round-robin, least-loaded) skips you.",
+    responses=error_responses(400),
+)
+def patch_me(data: AvailabilityUpdate, agent: ApiAgent, database: DatabaseDep) -> AgentOut:
+    with database.transaction() as session:
+        changed = set_agent_availability(session, agent.id, is_available=data.is_available)
+        return AgentOut.model_validate(changed)
 
 
 @router.get(
@@ -125,7 +140,7 @@ def get_teams(database: DatabaseDep) -> list[TeamOut]:
         members: dict[int, list[int]] = {}
         for membership in list_team_memberships(session):
             members.setdefault(membership.team_id, []).append(membership.agent_id)
-        return [_team_out(team, members.get(team.id, [])) for team in list_teams(session)]
+        return [team_out(team, members.get(team.id, [])) for team in list_teams(session)]
 
 
 @router.post(
@@ -149,7 +164,7 @@ def post_team(
         )
         for member_id in dict.fromkeys(data.member_ids):
             add_team_member(session, team=team, agent=_member(session, member_id))
-        return _team_out(team, list_team_member_ids(session, team_id=team.id))
+        return team_out(team, list_team_member_ids(session, team_id=team.id))
 
     return create_once(database, call, payload=data, create=create, now=clock.now())
 
@@ -161,7 +176,7 @@ def _member(session: Session, agent_id: int) -> Agent:
         raise Invalid(f"member_ids: agent {agent_id} does not exist") from error
 
 
-def _team_out(team: Team, member_ids: list[int]) -> TeamOut:
+def team_out(team: Team, member_ids: list[int]) -> TeamOut:
     return TeamOut(
         id=team.id,
         name=team.name,

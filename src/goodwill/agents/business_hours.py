@@ -9,6 +9,8 @@ MINUTES_PER_DAY = 1440
 # A calendar with no working time for this long is broken; stop rather than walk forever.
 MAX_IDLE_DAYS = 3 * 366
 
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
 Interval = tuple[datetime, datetime]
 
 
@@ -152,16 +154,43 @@ def _offset_change(before: datetime, after: datetime, zone: ZoneInfo) -> datetim
 def _validate_day(weekday: int, intervals: tuple[tuple[int, int], ...]) -> None:
     if not 0 <= weekday <= 6:
         raise ValueError(f"Weekday {weekday} is not between 0 (Monday) and 6 (Sunday).")
+    day = WEEKDAY_NAMES[weekday]
     previous_end = 0
     for start, end in sorted(intervals):
         if not 0 <= start < end <= MINUTES_PER_DAY:
             raise ValueError(
-                f"Interval {start}-{end} on weekday {weekday} must satisfy "
-                f"0 <= start < end <= {MINUTES_PER_DAY} (minutes after local midnight)."
+                f"The interval {_span(start, end)} on {day} must end after it starts "
+                "(start < end), between 00:00 and 24:00."
             )
         if start < previous_end:
-            raise ValueError(f"Intervals on weekday {weekday} overlap at minute {start}.")
+            raise ValueError(
+                f"Intervals on {day} overlap at {format_minute(start)}; "
+                "make each interval end before the next one starts."
+            )
         previous_end = end
+
+
+def format_minute(minute: int) -> str:
+    """Minutes after midnight as a wall-clock time: 570 -> '09:30', 1440 -> '24:00'."""
+    hours, minutes = divmod(minute, 60)
+    return f"{hours:02d}:{minutes:02d}" if 0 <= minute <= MINUTES_PER_DAY else str(minute)
+
+
+def parse_minute(text: str) -> int:
+    """A wall-clock time 'HH:MM' (00:00 to 24:00) as minutes after midnight."""
+    hours, separator, minutes = text.partition(":")
+    digits = hours + minutes
+    is_shaped = separator and len(hours) in (1, 2) and len(minutes) == 2
+    if not (is_shaped and digits.isascii() and digits.isdigit()):
+        raise ValueError(f"{text!r} is not a time of day; write it as HH:MM, e.g. '09:30'.")
+    minute = int(hours) * 60 + int(minutes)
+    if int(minutes) >= 60 or minute > MINUTES_PER_DAY:
+        raise ValueError(f"{text!r} is not between 00:00 and 24:00.")
+    return minute
+
+
+def _span(start: int, end: int) -> str:
+    return f"{format_minute(start)}-{format_minute(end)}"
 
 
 def _zone(name: str) -> ZoneInfo:

@@ -32,12 +32,20 @@ def load_calendar(session: Session, *, business_hours_id: int | None) -> Working
     )
 
 
+_CACHE_KEY = "team_calendars"
+
+
 def load_team_calendar(session: Session, *, team_id: int | None) -> WorkingCalendar:
     """The team's calendar, loaded once per unit of work."""
-    cache: dict[int | None, WorkingCalendar] = session.info.setdefault("team_calendars", {})
+    cache: dict[int | None, WorkingCalendar] = session.info.setdefault(_CACHE_KEY, {})
     if team_id not in cache:
         cache[team_id] = _load_team_calendar(session, team_id=team_id)
     return cache[team_id]
+
+
+def forget_calendars(session: Session) -> None:
+    """After a schedule or a team's hours change: later loads in this unit of work re-read."""
+    session.info.pop(_CACHE_KEY, None)
 
 
 def _load_team_calendar(session: Session, *, team_id: int | None) -> WorkingCalendar:

@@ -1,4 +1,4 @@
-"""Sign-in and sign-out pages for the agent workspace (signed session cookie, CSRF-checked)."""
+"""Sign-in, sign-out and the Available / Away toggle of the agent workspace (CSRF-checked)."""
 
 import secrets
 from typing import Annotated
@@ -8,11 +8,17 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from goodwill.agents.models import Agent
-from goodwill.agents.service import authenticate_agent
+from goodwill.agents.service import authenticate_agent, set_agent_availability
 from goodwill.core.errors import Unauthorized
-from goodwill.web.deps import DatabaseDep, SettingsDep, SignerDep, page_agent_with_csrf
+from goodwill.web.deps import (
+    DatabaseDep,
+    PostingAgent,
+    SettingsDep,
+    SignerDep,
+    page_agent_with_csrf,
+)
 from goodwill.web.sessions import SESSION_COOKIE, SessionSigner
-from goodwill.web.templating import render
+from goodwill.web.templating import is_htmx, render
 
 router = APIRouter()
 
@@ -92,6 +98,29 @@ def submit_login(
         return _login_form(request, next_path=target, email=email, error=message, status_code=401)
     secure = settings.base_url.startswith("https://")
     return _signed_in_redirect(agent, signer=signer, target=target, secure=secure)
+
+
+def referring_path(request: Request) -> str:
+    """The page on this site the form was posted from (the Referer), else the inbox."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc:
+        return DEFAULT_LANDING
+    return safe_next_path(f"{referer.path}?{referer.query}" if referer.query else referer.path)
+
+
+@router.post("/me/availability", response_class=HTMLResponse)
+def change_availability(
+    request: Request,
+    agent: PostingAgent,
+    database: DatabaseDep,
+    is_available: Annotated[bool, Form()],
+) -> Response:
+    """Available or away; HTMX gets the toggle back, a plain form post goes back to its page."""
+    with database.transaction() as session:
+        changed = set_agent_availability(session, agent.id, is_available=is_available)
+    if is_htmx(request):
+        return render(request, "agents/_availability.html", agent=changed)
+    return RedirectResponse(referring_path(request), status_code=303)
 
 
 @router.post("/logout", dependencies=[Depends(page_agent_with_csrf)])

@@ -7,9 +7,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from goodwill.agents.roles import Role
 from goodwill.conversations.assignment_rules import AssignmentStrategy
-from goodwill.web.schemas import MAX_ID
+from goodwill.web.schemas import MAX_ID, PartialUpdate
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+AgentId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Capacity = Annotated[
+    int, Field(ge=0, le=1000, description="most open conversations assigned automatically at once")
+]
 
 
 class AgentCreate(BaseModel):
@@ -21,11 +25,25 @@ class AgentCreate(BaseModel):
     )
     password: str = Field(min_length=8, max_length=200, description="at least 8 characters")
     role: Role = Role.AGENT
-    capacity: int = Field(
-        default=20,
-        ge=0,
-        le=1000,
-        description="most open conversations assigned automatically at once",
+    capacity: Capacity = 20
+
+
+class AgentUpdate(PartialUpdate):
+    """Admin changes to an agent; deactivating signs them out and disables their API tokens."""
+
+    NOT_NULL = ("name", "role", "capacity", "is_active")
+
+    name: Name | None = None
+    role: Role | None = None
+    capacity: Capacity | None = None
+    is_active: bool | None = None
+
+
+class AvailabilityUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    is_available: bool = Field(
+        description="false (away): automatic assignment skips you until you are available again"
     )
 
 
@@ -66,6 +84,24 @@ class TeamCreate(BaseModel):
     assignment_strategy: AssignmentStrategy = AssignmentStrategy.MANUAL
     member_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
         default_factory=list, max_length=500, description="agent ids to add as members"
+    )
+
+
+class TeamUpdate(PartialUpdate):
+    """`business_hours_id: null` makes the team always open (SLA time counts around the clock)."""
+
+    NOT_NULL = ("name", "assignment_strategy")
+
+    name: Name | None = None
+    business_hours_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    assignment_strategy: AssignmentStrategy | None = None
+
+
+class TeamMembersReplace(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    agent_ids: list[AgentId] = Field(
+        max_length=500, description="the team's members from now on; an empty list removes all"
     )
 
 

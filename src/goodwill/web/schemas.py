@@ -1,9 +1,9 @@
-"""Shapes shared by every domain's JSON API: error bodies, their OpenAPI entries, id parameters."""
+"""Shapes shared by every domain's JSON API: errors and their OpenAPI entries, ids, PATCH bodies."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, Self
 
 from fastapi import Path, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 MAX_ID = 2**31 - 1  # integer keys are 32-bit on PostgreSQL; larger ids can never exist
 
@@ -56,3 +56,17 @@ PageCursor = Annotated[
     str | None,
     Query(max_length=500, description="the next_cursor of the previous page; omit for the first"),
 ]
+
+
+class PartialUpdate(BaseModel):
+    """A PATCH body: only the fields sent change; fields named in NOT_NULL refuse a null."""
+
+    model_config = ConfigDict(extra="forbid")
+    NOT_NULL: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="after")
+    def _no_null_for_required_fields(self) -> Self:
+        for field in self.NOT_NULL:
+            if field in self.model_fields_set and getattr(self, field) is None:
+                raise ValueError(f"{field} cannot be null; leave it out to keep the current value")
+        return self

@@ -26,12 +26,20 @@ def _seconds(value: int | None) -> timedelta | None:
     return None if value is None else timedelta(seconds=value)
 
 
+_RULES_KEY = "sla_rules"
+
+
 def load_sla_rules(session: Session) -> list[SlaPolicyRule]:
     """Active policies as pure rules, loaded once per unit of work."""
-    cached: list[SlaPolicyRule] | None = session.info.get("sla_rules")
+    cached: list[SlaPolicyRule] | None = session.info.get(_RULES_KEY)
     if cached is None:
-        cached = session.info["sla_rules"] = _load_sla_rules(session)
+        cached = session.info[_RULES_KEY] = _load_sla_rules(session)
     return cached
+
+
+def forget_sla_rules(session: Session) -> None:
+    """After a policy changes: later loads in this unit of work read the policies again."""
+    session.info.pop(_RULES_KEY, None)
 
 
 def _load_sla_rules(session: Session) -> list[SlaPolicyRule]:
