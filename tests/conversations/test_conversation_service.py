@@ -157,3 +157,17 @@ def test_least_loaded_respects_capacity(
     team = make.team(members=(busy,), strategy="least_loaded")
     assert make.conversation(team=team).assignee_id == busy.id
     assert make.conversation(team=team).assignee_id is None
+
+
+def test_moving_to_another_team_counts_sla_in_its_hours(
+    session: Session, make: Factories, clock: FixedClock
+) -> None:
+    agent = make.agent()
+    make.sla_policy(first_response=timedelta(hours=4))
+    clock.advance(timedelta(hours=6))  # Monday 15:00 UTC
+    conversation = make.conversation()  # no team: always open, due 19:00
+    assert conversation.first_response_due_at == clock.now() + timedelta(hours=4)
+    office = make.team(business_hours=make.business_hours())  # Mon-Fri 09-17
+    update_conversation(session, conversation.id, patch=ConversationUpdate(team_id=office.id),
+                        actor=agent, scope=scope_for(session, agent), now=clock.now())
+    assert conversation.first_response_due_at == clock.now() + timedelta(hours=20)  # Tue 11:00

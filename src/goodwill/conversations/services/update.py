@@ -69,6 +69,7 @@ def _change_team(
         data={"from": conversation.team_id, "to": team_id},
     )
     conversation.team_id = team_id
+    apply_sla_policy(session, conversation)  # due times now count in the new team's hours
     touch(conversation, now=now)
 
 
