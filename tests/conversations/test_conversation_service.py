@@ -171,3 +171,23 @@ def test_moving_to_another_team_counts_sla_in_its_hours(
     update_conversation(session, conversation.id, patch=ConversationUpdate(team_id=office.id),
                         actor=agent, scope=scope_for(session, agent), now=clock.now())
     assert conversation.first_response_due_at == clock.now() + timedelta(hours=20)  # Tue 11:00
+
+
+def test_resolving_clears_the_next_response_target(
+    session: Session, make: Factories, clock: FixedClock
+) -> None:
+    agent = make.agent()
+    make.sla_policy(next_response=timedelta(hours=2))
+    conversation = make.conversation(assignee=agent)
+    add_message(session, conversation, data=MessageCreate(kind=MessageKind.REPLY, body_text="Hi"),
+                actor=agent, now=clock.now())
+    clock.advance(timedelta(minutes=10))
+    add_message(session, conversation, data=MessageCreate(body_text="Thanks, solved"), actor=None,
+                now=clock.now())
+    assert conversation.next_response_due_at is not None
+    update_conversation(session, conversation.id,
+                        patch=ConversationUpdate(status=ConversationStatus.RESOLVED),
+                        actor=agent, scope=scope_for(session, agent), now=clock.now())
+    assert conversation.next_response_due_at is None
+    clock.advance(timedelta(days=1))
+    assert record_sla_breaches(session, now=clock.now()) == 0

@@ -203,6 +203,8 @@ class ConversationSim:
             self.reopened_count += 1
             self.resolved_at = self.closed_at = None
             self._event("reopened", at, actor, None, "{}")
+        if target in (S.RESOLVED, S.CLOSED):
+            self.nr_due = None  # as the services: nothing is owed on a finished conversation
         if target == S.RESOLVED:
             self.resolved_at = at
             self._event("resolved", at, actor, None, "{}")

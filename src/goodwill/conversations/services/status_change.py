@@ -64,6 +64,8 @@ def _record_milestones(
         conversation.resolved_at = None
         conversation.closed_at = None
         record_event(session, conversation, EventKind.REOPENED, now=now, actor_agent_id=actor)
+    if target in (ConversationStatus.RESOLVED, ConversationStatus.CLOSED):
+        conversation.next_response_due_at = None  # nothing is owed on a finished conversation
     if target == ConversationStatus.RESOLVED:
         conversation.resolved_at = now
         record_event(session, conversation, EventKind.RESOLVED, now=now, actor_agent_id=actor)
