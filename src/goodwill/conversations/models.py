@@ -35,6 +35,7 @@ class Conversation(Base):
         Index("ix_conversations_customer_created", "customer_id", "created_at"),
         Index("ix_conversations_sla_due", "status", "sla_due_at"),
         Index("ix_conversations_created", "created_at"),
+        Index("ix_conversations_activity", "last_activity_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
