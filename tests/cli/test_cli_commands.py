@@ -103,3 +103,4 @@ def test_jobs_lists_registered_handlers(cli_env: dict[str, str], tmp_path: Path)
     assert result.returncode == 0
     assert "conversations.check_sla\tevery 0:01:00" in result.stdout
     assert "conversations.deliver_message\ton demand" in result.stdout
+    assert "core.purge_finished_jobs\tevery 1:00:00" in result.stdout

@@ -12,6 +12,7 @@ from goodwill.core.clock import FixedClock
 from goodwill.core.db import Database
 from goodwill.core.jobs.backoff import retry_delay
 from goodwill.core.jobs.enqueue import enqueue
+from goodwill.core.jobs.maintenance import purge_finished_jobs
 from goodwill.core.jobs.models import Job, JobStatus
 from goodwill.core.jobs.registry import JobContext, job
 from goodwill.core.jobs.worker import Worker, drain_jobs
@@ -182,3 +183,18 @@ def test_many_workers_never_run_a_job_twice(
     assert statuses == {JobStatus.DONE}
     for db in [setup, *databases]:
         db.dispose()
+
+
+def test_finished_jobs_are_purged_after_a_week_but_dead_ones_stay(
+    database: Database, clock: FixedClock, settings: Settings
+) -> None:
+    failures_left[8] = 100
+    with database.transaction() as session:
+        session.execute(delete(Job))
+        enqueue(session, "tests.record", {"n": 9}, now=clock.now())
+        enqueue(session, "tests.flaky", {"n": 8}, now=clock.now(), max_attempts=1)
+    drain_jobs(Worker(database, clock=clock, settings=settings))
+    with database.transaction() as session:
+        assert purge_finished_jobs(session, now=clock.now() + timedelta(days=6)) == 0
+        assert purge_finished_jobs(session, now=clock.now() + timedelta(days=8)) == 1
+        assert list(session.scalars(select(Job.status))) == [JobStatus.DEAD]
