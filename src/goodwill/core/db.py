@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, StaticPool
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -48,11 +48,12 @@ def _install_sqlite_pragmas(engine: Engine, *, begin: str) -> None:
 
 def make_engine(url: str, *, writer: bool = True) -> Engine:
     if is_sqlite(url):
+        in_memory = url in ("sqlite://", "sqlite:///:memory:")
+        pooling: dict[str, Any] = (
+            {"poolclass": StaticPool} if in_memory else {"pool_size": 8, "max_overflow": 8}
+        )
         engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": 10},
-            pool_size=8,
-            max_overflow=8,
+            url, connect_args={"check_same_thread": False, "timeout": 10}, **pooling
         )
         _install_sqlite_pragmas(engine, begin="BEGIN IMMEDIATE" if writer else "BEGIN")
         return engine
