@@ -25,9 +25,9 @@ from goodwill.demo.rows import COLUMNS, ID_TABLES, JSON_COLUMNS, TIME_COLUMNS, B
 SQLITE_TIME = "datetime(?, 'unixepoch') || '.000000'"
 
 # While seeding, on the seeding connection only: no per-row foreign-key checks (the rows are
-# consistent by construction), a 1 GiB page cache, no fsync per commit and fewer checkpoints.
+# consistent by construction), a 256 MiB page cache, no fsync per commit and fewer checkpoints.
 # A crash of the machine (not of the process) during a seed can lose or damage the seeded data.
-SQLITE_BULK = {"foreign_keys": 0, "cache_size": -1_048_576, "synchronous": 0,
+SQLITE_BULK = {"foreign_keys": 0, "cache_size": -262_144, "synchronous": 0,
                "wal_autocheckpoint": 20_000}
 
 _FTS5 = re.compile(r"using\s+fts5\s*\((?P<arguments>.*)\)\s*$", re.IGNORECASE | re.DOTALL)
