@@ -11,6 +11,7 @@ PURE_MODULES = [
     "agents/business_hours.py",
     "agents/roles.py",
     "agents/tokens.py",
+    "conversations/attachments.py",
     "conversations/status.py",
     "conversations/sla.py",
     "conversations/assignment_rules.py",

@@ -25,6 +25,7 @@ from goodwill.customers import api as customers_api
 from goodwill.customers import pages as customers_pages
 from goodwill.settings import Settings
 from goodwill.web import health
+from goodwill.web.body_limit import BodyLimitMiddleware
 from goodwill.web.errors import install_error_handlers
 from goodwill.web.sessions import SessionSigner
 
@@ -84,6 +85,7 @@ def create_app(
         settings.secret_key, max_age_seconds=settings.session_max_age_hours * 3600
     )
     install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_body_bytes)
     app.include_router(health.router)
     for router in API_ROUTERS:
         app.include_router(router, prefix="/api/v1")

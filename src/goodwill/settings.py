@@ -27,7 +27,8 @@ class Settings(BaseSettings):
     sla_warning_minutes: int = 60
     session_max_age_hours: int = 12
     page_size: int = 25
-    max_request_body_bytes: int = 10 * 1024 * 1024
+    max_request_body_bytes: int = 16 * 1024 * 1024
+    max_attachment_bytes: int = Field(default=10 * 1024 * 1024, ge=0)
 
     @field_validator("secret_key")
     @classmethod

@@ -15,13 +15,17 @@ from goodwill.conversations.api_schemas import (
     SavedReplyCreate,
     SavedReplyOut,
 )
-from goodwill.conversations.models import Conversation
+from goodwill.conversations.attachments import ensure_within_limit
+from goodwill.conversations.downloads import attachment_response
+from goodwill.conversations.models import Conversation, Message
 from goodwill.conversations.repository import (
     ConversationRow,
+    list_attachment_infos,
     list_conversation_rows,
     list_conversation_tags,
 )
 from goodwill.conversations.schemas import (
+    AttachmentOut,
     ConversationCreate,
     ConversationCreated,
     ConversationOut,
@@ -32,6 +36,7 @@ from goodwill.conversations.schemas import (
     MessagePage,
 )
 from goodwill.conversations.search import search_conversations
+from goodwill.conversations.services.attachments import get_visible_attachment
 from goodwill.conversations.services.common import get_conversation
 from goodwill.conversations.services.detail import get_visible_conversation
 from goodwill.conversations.services.messages import add_message, list_messages
@@ -66,13 +71,28 @@ def _tagged_out(session: Session, conversation: Conversation) -> ConversationOut
     )
 
 
+def messages_out(session: Session, messages: list[Message]) -> list[MessageOut]:
+    """The messages with their attachments' facts, loaded in one query for the whole list."""
+    attachments = list_attachment_infos(session, message_ids=[message.id for message in messages])
+    return [
+        MessageOut.model_validate(message).model_copy(
+            update={
+                "attachments": [
+                    AttachmentOut.model_validate(info) for info in attachments.get(message.id, [])
+                ]
+            }
+        )
+        for message in messages
+    ]
+
+
 def _created_out(session: Session, conversation: Conversation) -> ConversationCreated:
     messages = list_messages(
         session, conversation_id=conversation.id, after_id=None, limit=FIRST_MESSAGES
     )
     return ConversationCreated(
         **_tagged_out(session, conversation).model_dump(),
-        messages=[MessageOut.model_validate(message) for message in messages],
+        messages=messages_out(session, messages),
     )
 
 
@@ -88,8 +108,11 @@ def post_conversation(
     agent: ApiAgent,
     database: DatabaseDep,
     clock: ClockDep,
+    settings: SettingsDep,
     call: Idempotency,
 ) -> Response:
+    ensure_within_limit(data.message.attachment_sizes(), limit=settings.max_attachment_bytes)
+
     def create(session: Session) -> ConversationCreated:
         conversation = open_conversation(session, data=data, actor=agent, now=clock.now())
         return _created_out(session, conversation)
@@ -194,13 +217,16 @@ def post_message(
     agent: ApiAgent,
     database: DatabaseDep,
     clock: ClockDep,
+    settings: SettingsDep,
     call: Idempotency,
 ) -> Response:
+    ensure_within_limit(data.attachment_sizes(), limit=settings.max_attachment_bytes)
+
     def create(session: Session) -> MessageOut:
         conversation = get_conversation(session, conversation_id, for_update=True)
         ensure_visible(conversation, scope_for(session, agent))
         message = add_message(session, conversation, data=data, actor=agent, now=clock.now())
-        return MessageOut.model_validate(message)
+        return messages_out(session, [message])[0]
 
     return create_once(database, call, payload=data, create=create, now=clock.now())
 
@@ -225,9 +251,24 @@ def get_messages(
         )
         page = messages[:limit]
         return MessagePage(
-            items=[MessageOut.model_validate(message) for message in page],
+            items=messages_out(session, page),
             next_cursor=str(page[-1].id) if len(messages) > limit else None,
         )
+
+
+@router.get(
+    "/attachments/{attachment_id}",
+    response_class=Response,
+    summary="Download an attachment's bytes (always as a file, never shown inline)",
+    responses={
+        200: {"content": {"application/octet-stream": {}}, "description": "the file"},
+        **error_responses(404),
+    },
+)
+def get_attachment(attachment_id: PathId, agent: ApiAgent, database: DatabaseDep) -> Response:
+    with database.reader() as session:
+        attachment = get_visible_attachment(session, attachment_id, scope=scope_for(session, agent))
+        return attachment_response(attachment)
 
 
 @router.get(

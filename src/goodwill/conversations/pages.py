@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from goodwill.agents.models import Agent
 from goodwill.agents.service import list_agents, list_teams
 from goodwill.conversations.access import scope_for
+from goodwill.conversations.downloads import attachment_response
 from goodwill.conversations.enums import EventKind, Priority
 from goodwill.conversations.models import ConversationEvent, Message, SavedReply
 from goodwill.conversations.repository import (
@@ -23,6 +24,7 @@ from goodwill.conversations.repository import (
 )
 from goodwill.conversations.schemas import ConversationUpdate, MessageCreate, MessageKind
 from goodwill.conversations.search import search_conversations
+from goodwill.conversations.services.attachments import get_visible_attachment
 from goodwill.conversations.services.detail import (
     ConversationDetail,
     get_conversation_detail,
@@ -218,6 +220,15 @@ def show_conversation(conversation_id: int, desk: Viewing) -> HTMLResponse:
     with desk.database.reader() as session:
         workspace = load_workspace(session, conversation_id, agent=desk.agent)
     return desk.render("conversations/detail.html", ws=workspace)
+
+
+@router.get("/attachments/{attachment_id}")
+def download_attachment(attachment_id: int, agent: PageAgent, database: DatabaseDep) -> Response:
+    with database.reader() as session:
+        attachment = get_visible_attachment(
+            session, attachment_id, scope=scope_for(session, agent)
+        )
+        return attachment_response(attachment)
 
 
 def _after_change(

@@ -1,5 +1,6 @@
 """Every SELECT of the conversation domain for lists, timelines and inbox counts."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -10,7 +11,13 @@ from sqlalchemy.orm import Session, aliased
 
 from goodwill.agents.models import Agent
 from goodwill.conversations.access import ConversationScope
-from goodwill.conversations.models import Conversation, ConversationEvent, ConversationTag, Message
+from goodwill.conversations.models import (
+    Attachment,
+    Conversation,
+    ConversationEvent,
+    ConversationTag,
+    Message,
+)
 from goodwill.conversations.status import OPEN_STATUSES, ConversationStatus
 from goodwill.core.errors import Invalid
 from goodwill.core.pagination import INVALID_CURSOR, cursor_key, decode_cursor, encode_cursor
@@ -40,6 +47,17 @@ class ConversationFilters:
     channel: str | None = None
     priority: str | None = None
     tag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentInfo:
+    """An attachment without its bytes, for message lists and the timeline."""
+
+    id: int
+    message_id: int
+    filename: str
+    content_type: str
+    size_bytes: int
 
 
 @dataclass(slots=True)
@@ -229,3 +247,36 @@ def list_all_messages(session: Session, *, conversation_id: int) -> list[Message
             .order_by(Message.created_at, Message.id)
         )
     )
+
+
+def list_attachment_infos(
+    session: Session, *, message_ids: Sequence[int]
+) -> dict[int, list[AttachmentInfo]]:
+    """The attachments of these messages by message id, in one query and without their bytes."""
+    by_message: dict[int, list[AttachmentInfo]] = {}
+    if not message_ids:
+        return by_message
+    rows = session.execute(
+        select(
+            Attachment.id,
+            Attachment.message_id,
+            Attachment.filename,
+            Attachment.content_type,
+            Attachment.size_bytes,
+        )
+        .where(Attachment.message_id.in_(list(message_ids)))
+        .order_by(Attachment.id)
+    )
+    for row in rows:
+        by_message.setdefault(row.message_id, []).append(AttachmentInfo(*row))
+    return by_message
+
+
+def find_attachment(session: Session, attachment_id: int) -> tuple[Attachment, int] | None:
+    """An attachment with its bytes, and the id of its message's conversation."""
+    row = session.execute(
+        select(Attachment, Message.conversation_id)
+        .join(Message, Message.id == Attachment.message_id)
+        .where(Attachment.id == attachment_id)
+    ).first()
+    return None if row is None else (row[0], row[1])

@@ -4,9 +4,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from goodwill.channels.kinds import ChannelKind
+from goodwill.conversations.attachments import (
+    CONTENT_TYPE_PATTERN,
+    DEFAULT_CONTENT_TYPE,
+    MAX_FILENAME_LENGTH,
+    clean_filename,
+    decode_base64,
+)
 from goodwill.conversations.enums import AuthorKind, MessageDirection, Priority
 from goodwill.conversations.status import ConversationStatus
 from goodwill.customers.models import IdentityKind
@@ -40,6 +47,45 @@ class CustomerRef(BaseModel):
         return self
 
 
+MAX_ATTACHMENTS = 20
+
+
+class AttachmentIn(BaseModel):
+    """A file sent with a message; its content as standard base64."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    filename: str = Field(
+        min_length=1,
+        max_length=MAX_FILENAME_LENGTH,
+        description="the file's name; any directory part is removed",
+    )
+    content_type: str = Field(
+        default=DEFAULT_CONTENT_TYPE, pattern=CONTENT_TYPE_PATTERN, description="type/subtype"
+    )
+    content_base64: str = Field(description="the bytes, base64-encoded")
+    _content: bytes = PrivateAttr(default=b"")
+
+    @field_validator("filename")
+    @classmethod
+    def _strip_path(cls, value: str) -> str:
+        return clean_filename(value)
+
+    @field_validator("content_type")
+    @classmethod
+    def _lower_case(cls, value: str) -> str:
+        return value.lower()
+
+    @model_validator(mode="after")
+    def _decode(self) -> "AttachmentIn":
+        self._content = decode_base64(self.content_base64)
+        return self
+
+    @property
+    def content(self) -> bytes:
+        return self._content
+
+
 class MessageCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -54,6 +100,10 @@ class MessageCreate(BaseModel):
     status_after: ConversationStatus | None = Field(
         default=None, description="for replies: the status to set (default: pending)"
     )
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
+
+    def attachment_sizes(self) -> list[int]:
+        return [len(attachment.content) for attachment in self.attachments]
 
 
 class ConversationCreate(BaseModel):
@@ -83,6 +133,17 @@ class ConversationUpdate(BaseModel):
     tags: list[str] | None = Field(default=None, max_length=50)
 
 
+class AttachmentOut(BaseModel):
+    """An attachment's facts; GET /attachments/{id} downloads its bytes."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    filename: str
+    content_type: str
+    size_bytes: int
+
+
 class MessageOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -97,6 +158,7 @@ class MessageOut(BaseModel):
     body_html: str | None
     external_id: str | None
     created_at: datetime
+    attachments: list[AttachmentOut] = Field(default_factory=list)
 
 
 class ConversationOut(BaseModel):

@@ -11,6 +11,7 @@ from goodwill.channels.html import sanitise_html
 from goodwill.conversations.enums import AuthorKind, EventKind, MessageDirection
 from goodwill.conversations.models import Conversation, Message
 from goodwill.conversations.schemas import MessageCreate, MessageKind
+from goodwill.conversations.services.attachments import store_attachments
 from goodwill.conversations.services.common import record_event, touch
 from goodwill.conversations.services.sla import (
     refresh_sla_due_at,
@@ -45,7 +46,8 @@ def add_message(
     actor: Agent | None,
     now: datetime,
 ) -> Message:
-    """Store a message and apply what it means: status, first response, SLA clocks, delivery."""
+    """Store a message with its attachments and apply what it means: status, first response,
+    SLA clocks, delivery. The caller checks the attachments' total size against its limit."""
     channel = data.channel or conversation.channel
     if data.external_id:
         existing = find_message_by_external_id(
@@ -73,6 +75,7 @@ def add_message(
     )
     session.add(message)
     session.flush()
+    store_attachments(session, message, data.attachments, now=now)
     conversation.message_count += 1
     touch(conversation, now=at)
     actor_id = actor.id if actor else None
