@@ -19,7 +19,7 @@ class Settings(BaseSettings):
     secret_key: str = Field(min_length=16)
     environment: Literal["development", "production", "test"] = "development"
     base_url: str = "http://127.0.0.1:8000"
-    email_backend: Literal["console", "smtp", "capture"] = "console"
+    email_backend: Literal["console", "capture"] = "console"  # smtp comes with the email work
     support_address: str = "support@goodwill.example"
     run_worker_in_process: bool = False
     worker_poll_seconds: float = 1.0
