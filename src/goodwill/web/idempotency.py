@@ -91,11 +91,14 @@ def create_once(
             body = create(session).model_dump(mode="json")
             if call.key is not None:
                 _store(session, call, digest, body=redact(body) if redact else body, now=now)
-    except IntegrityError:
+    except IntegrityError as error:
         # Lost a race with a concurrent request carrying the same key: answer as it did.
         stored = _find_after_race(database, call)
-        if stored is None:
-            raise
+        if stored is None:  # a race on other data (e.g. the same new email at once): retryable
+            raise Conflict(
+                "a concurrent request changed the same data; retry (with an Idempotency-Key "
+                "to be safe)"
+            ) from error
         return _replay(stored, digest)
     return JSONResponse(body, status_code=201)
 
