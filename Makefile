@@ -48,6 +48,7 @@ system-deps:
 
 lint: venv
 	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -35,17 +35,27 @@ def main(argv: list[str]) -> int:
         upgrade_to_head(url)
         database = Database(url)
     now = datetime.now(UTC).replace(microsecond=0)
-    report = seed_database(database, conversations=arguments.conversations, seed=arguments.seed,
-                           now=now, progress=not arguments.quiet)
+    report = seed_database(
+        database,
+        conversations=arguments.conversations,
+        seed=arguments.seed,
+        now=now,
+        progress=not arguments.quiet,
+    )
     with database.engine.connect() as connection:
         events = connection.scalar(
-            select(func.count()).select_from(all_models.metadata.tables["conversation_events"]))
+            select(func.count()).select_from(all_models.metadata.tables["conversation_events"])
+        )
     database.dispose()
     size = arguments.path.stat().st_size / 2**20
-    print(f"{report.conversations:,} conversations, {report.messages:,} messages, "
-          f"{events:,} events, {report.customers:,} customers in {report.seconds:.1f} s")
-    print(f"{report.messages / report.seconds:,.0f} messages/s "
-          f"({report.conversations / report.seconds:,.0f} conversations/s), {size:,.0f} MiB")
+    print(
+        f"{report.conversations:,} conversations, {report.messages:,} messages, "
+        f"{events:,} events, {report.customers:,} customers in {report.seconds:.1f} s"
+    )
+    print(
+        f"{report.messages / report.seconds:,.0f} messages/s "
+        f"({report.conversations / report.seconds:,.0f} conversations/s), {size:,.0f} MiB"
+    )
     return 0
 
 

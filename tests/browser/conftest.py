@@ -36,8 +36,11 @@ def live_database(file_database_url: str) -> Iterator[Database]:
 def live_server(live_database: Database, file_database_url: str) -> Iterator[str]:
     """The app served by uvicorn in a background thread; yields its base URL."""
     settings = Settings(
-        database_url=file_database_url, secret_key=SECRET_KEY, environment="test",
-        email_backend="capture", _env_file=None,
+        database_url=file_database_url,
+        secret_key=SECRET_KEY,
+        environment="test",
+        email_backend="capture",
+        _env_file=None,
     )
     app = create_app(settings, database=live_database)
     sock = _free_loopback_socket()

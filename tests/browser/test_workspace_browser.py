@@ -37,24 +37,48 @@ def scenario(live_database: Database) -> Scenario:
     suffix = uuid.uuid4().hex[:8]
     now = datetime.now(UTC)
     with live_database.transaction() as session:
-        agent = create_agent(session, email=f"grace-{suffix}@example.com", password=PASSWORD,
-                             role=Role.AGENT, name="Grace Hopper", now=now)
-        customer = create_customer(session, now=now, data=CustomerCreate(
-            name="Ada Lovelace", company="Analytical Engines",
-            identities=[IdentityIn(kind=IdentityKind.EMAIL, value=f"ada-{suffix}@example.com")],
-        ))
+        agent = create_agent(
+            session,
+            email=f"grace-{suffix}@example.com",
+            password=PASSWORD,
+            role=Role.AGENT,
+            name="Grace Hopper",
+            now=now,
+        )
+        customer = create_customer(
+            session,
+            now=now,
+            data=CustomerCreate(
+                name="Ada Lovelace",
+                company="Analytical Engines",
+                identities=[IdentityIn(kind=IdentityKind.EMAIL, value=f"ada-{suffix}@example.com")],
+            ),
+        )
         subject = f"Kettle will not boil ({suffix})"
-        conversation = open_conversation(session, actor=None, now=now, data=ConversationCreate(
-            subject=subject, customer=CustomerRef(id=customer.id), assignee_id=agent.id,
-            tags=["hardware", "warranty"],
-            message=MessageCreate(body_text="Hello,\nmy new kettle will not boil any water.\nAda"),
-        ))
+        conversation = open_conversation(
+            session,
+            actor=None,
+            now=now,
+            data=ConversationCreate(
+                subject=subject,
+                customer=CustomerRef(id=customer.id),
+                assignee_id=agent.id,
+                tags=["hardware", "warranty"],
+                message=MessageCreate(
+                    body_text="Hello,\nmy new kettle will not boil any water.\nAda"
+                ),
+            ),
+        )
         title = f"Warranty replacement {suffix}"
-        session.add(SavedReply(
-            title=title, usage_count=0, created_at=now,
-            body="Hi {{ customer.first_name }}, we are sending a replacement today. "
-                 "{{ agent.name }}",
-        ))
+        session.add(
+            SavedReply(
+                title=title,
+                usage_count=0,
+                created_at=now,
+                body="Hi {{ customer.first_name }}, we are sending a replacement today. "
+                "{{ agent.name }}",
+            )
+        )
     return Scenario(agent.email, conversation.id, customer.id, subject, title)
 
 

@@ -168,8 +168,14 @@ def test_moving_to_another_team_counts_sla_in_its_hours(
     conversation = make.conversation()  # no team: always open, due 19:00
     assert conversation.first_response_due_at == clock.now() + timedelta(hours=4)
     office = make.team(business_hours=make.business_hours())  # Mon-Fri 09-17
-    update_conversation(session, conversation.id, patch=ConversationUpdate(team_id=office.id),
-                        actor=agent, scope=scope_for(session, agent), now=clock.now())
+    update_conversation(
+        session,
+        conversation.id,
+        patch=ConversationUpdate(team_id=office.id),
+        actor=agent,
+        scope=scope_for(session, agent),
+        now=clock.now(),
+    )
     assert conversation.first_response_due_at == clock.now() + timedelta(hours=20)  # Tue 11:00
 
 
@@ -179,15 +185,30 @@ def test_resolving_clears_the_next_response_target(
     agent = make.agent()
     make.sla_policy(next_response=timedelta(hours=2))
     conversation = make.conversation(assignee=agent)
-    add_message(session, conversation, data=MessageCreate(kind=MessageKind.REPLY, body_text="Hi"),
-                actor=agent, now=clock.now())
+    add_message(
+        session,
+        conversation,
+        data=MessageCreate(kind=MessageKind.REPLY, body_text="Hi"),
+        actor=agent,
+        now=clock.now(),
+    )
     clock.advance(timedelta(minutes=10))
-    add_message(session, conversation, data=MessageCreate(body_text="Thanks, solved"), actor=None,
-                now=clock.now())
+    add_message(
+        session,
+        conversation,
+        data=MessageCreate(body_text="Thanks, solved"),
+        actor=None,
+        now=clock.now(),
+    )
     assert conversation.next_response_due_at is not None
-    update_conversation(session, conversation.id,
-                        patch=ConversationUpdate(status=ConversationStatus.RESOLVED),
-                        actor=agent, scope=scope_for(session, agent), now=clock.now())
+    update_conversation(
+        session,
+        conversation.id,
+        patch=ConversationUpdate(status=ConversationStatus.RESOLVED),
+        actor=agent,
+        scope=scope_for(session, agent),
+        now=clock.now(),
+    )
     assert conversation.next_response_due_at is None
     clock.advance(timedelta(days=1))
     assert record_sla_breaches(session, now=clock.now()) == 0

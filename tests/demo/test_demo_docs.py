@@ -42,8 +42,15 @@ def test_every_agent_habit_is_documented() -> None:
         if agent.role == "admin":
             continue
         habits = agent.habits
-        numbers = [f"{habits.first_reply_minutes:g}"] + [f"{value:.2f}" for value in (
-            habits.greets_by_name, habits.asks_needs, habits.thanks, habits.keeps_promises,
-            habits.writes_notes)]
+        numbers = [f"{habits.first_reply_minutes:g}"] + [
+            f"{value:.2f}"
+            for value in (
+                habits.greets_by_name,
+                habits.asks_needs,
+                habits.thanks,
+                habits.keeps_promises,
+                habits.writes_notes,
+            )
+        ]
         row = next(line for line in text.splitlines() if line.startswith(f"| {agent.name} |"))
         assert [cell.strip() for cell in row.split("|")[4:10]] == numbers, agent.name

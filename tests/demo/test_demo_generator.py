@@ -23,10 +23,17 @@ CONVERSATIONS = 6000
 TOUCHING = {"assigned", "team_changed", "status_changed", "tags_changed"}
 
 
-def generate(count: int, *, seed: int = 7, batch_size: int = 500, world: World = WORLD
-             ) -> DemoGenerator:
-    return DemoGenerator(world, conversations=count, seed=seed, now=int(NOW.timestamp()),
-                         batch_size=batch_size, keep_truth=True)
+def generate(
+    count: int, *, seed: int = 7, batch_size: int = 500, world: World = WORLD
+) -> DemoGenerator:
+    return DemoGenerator(
+        world,
+        conversations=count,
+        seed=seed,
+        now=int(NOW.timestamp()),
+        batch_size=batch_size,
+        keep_truth=True,
+    )
 
 
 def merged(generator: DemoGenerator) -> Batch:
@@ -52,7 +59,8 @@ def threads(demo: tuple[DemoGenerator, Batch]) -> dict[int, dict[str, Any]]:
     _, batch = demo
     by_id: dict[int, dict[str, Any]] = {
         row["id"]: {"row": row, "events": [], "messages": []}
-        for row in batch.dicts("conversations")}
+        for row in batch.dicts("conversations")
+    }
     for event in batch.dicts("conversation_events"):
         by_id[event["conversation_id"]]["events"].append(event)
     for message in batch.dicts("messages"):
@@ -85,8 +93,11 @@ def test_unique_columns_are_unique(demo: tuple[DemoGenerator, Batch]) -> None:
     assert len({row["reference"] for row in batch.dicts("conversations")}) == CONVERSATIONS
     identities = [(row["kind"], row["value"]) for row in batch.dicts("customer_identities")]
     assert len(set(identities)) == len(identities)
-    externals = [(row["channel"], row["external_id"]) for row in batch.dicts("messages")
-                 if row["external_id"] is not None]
+    externals = [
+        (row["channel"], row["external_id"])
+        for row in batch.dicts("messages")
+        if row["external_id"] is not None
+    ]
     assert len(set(externals)) == len(externals)
     for table, column in (("orders", "external_id"), ("survey_invitations", "nonce")):
         values = [row[column] for row in batch.dicts(table)]
@@ -172,8 +183,10 @@ def test_first_response_event_matches_the_business_clock(
             continue
         elapsed = row["first_response_at"] - row["created_at"]
         business = business_time_between(row["created_at"], row["first_response_at"], calendar)
-        assert events[0]["data"] == {"seconds": int(elapsed.total_seconds()),
-                                     "business_seconds": int(business.total_seconds())}
+        assert events[0]["data"] == {
+            "seconds": int(elapsed.total_seconds()),
+            "business_seconds": int(business.total_seconds()),
+        }
         assert events[0]["actor_agent_id"] is not None
 
 
@@ -184,11 +197,15 @@ def test_sla_due_times_are_computed_in_business_hours(threads: dict[int, dict[st
         rule = select_sla_policy(WORLD.sla_rules, priority=row["priority"], channel=row["channel"])
         assert rule is not None and row["sla_policy_id"] == rule.policy_id
         assert row["first_response_due_at"] == first_response_due(
-            row["created_at"], rule.targets, calendar)
-        if not any(e["kind"] == "status_changed" and e["data"]["from"] == "pending"
-                   for e in thread["events"]):  # no pause has moved it
+            row["created_at"], rule.targets, calendar
+        )
+        if not any(
+            e["kind"] == "status_changed" and e["data"]["from"] == "pending"
+            for e in thread["events"]
+        ):  # no pause has moved it
             assert row["resolution_due_at"] == resolution_due(
-                row["created_at"], rule.targets, calendar)
+                row["created_at"], rule.targets, calendar
+            )
 
 
 def test_breaches_are_recorded_after_their_due_time(threads: dict[int, dict[str, Any]]) -> None:
@@ -203,8 +220,11 @@ def test_breaches_are_recorded_after_their_due_time(threads: dict[int, dict[str,
                 assert event["occurred_at"].second == 0  # found by the minute sweep
                 if event["data"]["metric"] == "first_response":
                     assert event["occurred_at"] <= due + timedelta(minutes=1)
-        first = [e for e in thread["events"] if e["kind"] == "sla_breached"
-                 and e["data"]["metric"] == "first_response"]
+        first = [
+            e
+            for e in thread["events"]
+            if e["kind"] == "sla_breached" and e["data"]["metric"] == "first_response"
+        ]
         assert row["first_response_breached_at"] == (first[0]["occurred_at"] if first else None)
         if row["status"] in OPEN_STATUSES and row["sla_due_at"] is not None:
             assert row["sla_due_at"] > NOW - timedelta(minutes=1)

@@ -22,8 +22,10 @@ NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
 def count(engine: Engine, table: str) -> int:
     with engine.connect() as connection:
-        return int(connection.scalar(
-            select(func.count()).select_from(all_models.metadata.tables[table])) or 0)
+        return int(
+            connection.scalar(select(func.count()).select_from(all_models.metadata.tables[table]))
+            or 0
+        )
 
 
 @pytest.fixture
@@ -55,8 +57,9 @@ def test_seeding_loads_what_the_report_says(database: Database) -> None:
 
 def test_seeding_refuses_a_naive_now(database: Database) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        seed_database(database, conversations=10, seed=1, now=NOW.replace(tzinfo=None),
-                      progress=False)
+        seed_database(
+            database, conversations=10, seed=1, now=NOW.replace(tzinfo=None), progress=False
+        )
 
 
 def test_seeding_twice_appends_after_the_existing_ids(database: Database) -> None:
@@ -74,12 +77,14 @@ def test_seeding_twice_appends_after_the_existing_ids(database: Database) -> Non
 def test_rows_read_back_through_the_models(database: Database) -> None:
     seed_database(database, conversations=100, seed=2, now=NOW, progress=False)
     with Session(database.engine) as session:
-        conversation = session.scalars(select(Conversation).where(
-            Conversation.first_response_at.is_not(None)).limit(1)).one()
+        conversation = session.scalars(
+            select(Conversation).where(Conversation.first_response_at.is_not(None)).limit(1)
+        ).one()
         assert conversation.created_at.tzinfo is not None
         assert conversation.created_at < conversation.first_response_at <= NOW
-        event = session.scalars(select(ConversationEvent).where(
-            ConversationEvent.kind == "first_response").limit(1)).one()
+        event = session.scalars(
+            select(ConversationEvent).where(ConversationEvent.kind == "first_response").limit(1)
+        ).one()
         assert set(event.data) == {"seconds", "business_seconds"}
 
 
@@ -94,26 +99,36 @@ def test_search_index_covers_seeded_messages(migrated: Database) -> None:
     seed_database(migrated, conversations=200, seed=5, now=NOW, progress=False)
     with migrated.engine.begin() as connection:
         indexed = connection.exec_driver_sql(
-            "SELECT count(*) FROM fts_messages WHERE fts_messages MATCH 'order'").scalar()
+            "SELECT count(*) FROM fts_messages WHERE fts_messages MATCH 'order'"
+        ).scalar()
         matching = connection.exec_driver_sql(
-            "SELECT count(*) FROM messages WHERE body_text LIKE '%order%'").scalar()
+            "SELECT count(*) FROM messages WHERE body_text LIKE '%order%'"
+        ).scalar()
         assert indexed == matching > 0
         subjects = connection.exec_driver_sql("SELECT count(*) FROM fts_conversations").scalar()
         assert subjects == 200
-        triggers = connection.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars().all()
+        triggers = (
+            connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            .scalars()
+            .all()
+        )
         assert {"fts_messages_insert", "fts_conversations_insert"} <= set(triggers)
-        connection.execute(text(
-            "INSERT INTO messages (conversation_id, channel, direction, author_kind, body_text, "
-            "is_auto_reply, created_at) VALUES (1, 'email', 'note', 'agent', 'zebracorn', 0, "
-            "'2026-11-20 15:00:00.000000')"))
+        connection.execute(
+            text(
+                "INSERT INTO messages (conversation_id, channel, direction, author_kind, body_text, "
+                "is_auto_reply, created_at) VALUES (1, 'email', 'note', 'agent', 'zebracorn', 0, "
+                "'2026-11-20 15:00:00.000000')"
+            )
+        )
         found = connection.exec_driver_sql(
-            "SELECT count(*) FROM fts_messages WHERE fts_messages MATCH 'zebracorn'").scalar()
+            "SELECT count(*) FROM fts_messages WHERE fts_messages MATCH 'zebracorn'"
+        ).scalar()
         assert found == 1  # the trigger is back in place
 
 
 def test_background_generation_writes_the_same_rows(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     databases = []
     for name, background_from in (("inline", 10**9), ("background", 0)):
@@ -132,8 +147,13 @@ def test_background_generation_writes_the_same_rows(
 
 
 def test_demo_loads_a_year_with_an_admin_who_can_log_in(database: Database) -> None:
-    report = load_demo(database, now=NOW, admin_email="boss@example.com",
-                       admin_password="correct horse battery", progress=False)
+    report = load_demo(
+        database,
+        now=NOW,
+        admin_email="boss@example.com",
+        admin_password="correct horse battery",
+        progress=False,
+    )
     assert 3000 <= report.conversations <= 5000
     with Session(database.engine) as session:
         admin = session.scalars(select(Agent).where(Agent.email == "boss@example.com")).one()
@@ -141,7 +161,12 @@ def test_demo_loads_a_year_with_an_admin_who_can_log_in(database: Database) -> N
         assert PasswordHasher().verify(admin.password_hash, "correct horse battery")
         first = session.scalar(select(func.min(Conversation.created_at)))
         assert first is not None and (NOW - first).days >= 360
-    again = load_demo(database, now=NOW, admin_email="boss@example.com",
-                      admin_password="correct horse battery", progress=False)
+    again = load_demo(
+        database,
+        now=NOW,
+        admin_email="boss@example.com",
+        admin_password="correct horse battery",
+        progress=False,
+    )
     assert again.conversations == 0
     assert count(database.engine, "conversations") == report.conversations

@@ -31,8 +31,10 @@ def test_business_clock_agrees_with_the_pure_functions() -> None:
 
 def test_dispatcher_picks_like_the_assignment_rules() -> None:
     rng = random.Random(5)
-    agents = {number: AgentInfo(number, f"a{number}", f"A {number}", "A", rng.choice([2, 3, 5]))
-              for number in range(1, 6)}
+    agents = {
+        number: AgentInfo(number, f"a{number}", f"A {number}", "A", rng.choice([2, 3, 5]))
+        for number in range(1, 6)
+    }
     for _ in range(200):
         dispatcher = Dispatcher(agents)
         now = 10_000
@@ -43,9 +45,16 @@ def test_dispatcher_picks_like_the_assignment_rules() -> None:
                 dispatcher.assigned(agent_id, now - rng.randrange(1, 1000))
         strategy = rng.choice(["round_robin", "least_loaded"])
         team = TeamInfo(1, "T", strategy, tuple(agents), 1, None)  # type: ignore[arg-type]
-        loads = [AgentLoad(agent_id, True, dispatcher.open_count(agent_id, now),
-                           agents[agent_id].capacity, _when(dispatcher.last_assigned[agent_id]))
-                 for agent_id in agents]
+        loads = [
+            AgentLoad(
+                agent_id,
+                True,
+                dispatcher.open_count(agent_id, now),
+                agents[agent_id].capacity,
+                _when(dispatcher.last_assigned[agent_id]),
+            )
+            for agent_id in agents
+        ]
         assert dispatcher.auto(team, now) == choose_assignee(loads, AssignmentStrategy(strategy))
 
 

@@ -19,9 +19,11 @@ from goodwill.core.clock import FixedClock
 
 def messages_of(session: Session, conversation: Conversation) -> list[Message]:
     session.expire_all()
-    return list(session.scalars(
-        select(Message).where(Message.conversation_id == conversation.id).order_by(Message.id)
-    ))
+    return list(
+        session.scalars(
+            select(Message).where(Message.conversation_id == conversation.id).order_by(Message.id)
+        )
+    )
 
 
 def status_of(session: Session, conversation: Conversation) -> str:
@@ -36,12 +38,14 @@ def timeline_text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", match.group(0)).split())
 
 
-def test_header_shows_the_facts(client: TestClient, make: Factories, agent: Agent,
-                                csrf: str) -> None:
+def test_header_shows_the_facts(
+    client: TestClient, make: Factories, agent: Agent, csrf: str
+) -> None:
     make.sla_policy(first_response=timedelta(hours=4), resolution=timedelta(hours=24))
     team = make.team(name="Support", members=(agent,))
-    conversation = make.conversation(subject="Broken kettle", team=team, assignee=agent,
-                                     priority="high", tags=("hardware",))
+    conversation = make.conversation(
+        subject="Broken kettle", team=team, assignee=agent, priority="high", tags=("hardware",)
+    )
 
     page = client.get(f"/conversations/{conversation.id}").text
 
@@ -58,20 +62,37 @@ def test_header_shows_the_facts(client: TestClient, make: Factories, agent: Agen
 
 
 def test_timeline_merges_messages_and_events_in_time_order(
-    client: TestClient, make: Factories, session: Session, clock: FixedClock, agent: Agent,
+    client: TestClient,
+    make: Factories,
+    session: Session,
+    clock: FixedClock,
+    agent: Agent,
     csrf: str,
 ) -> None:
     customer = make.customer(name="Ada Lovelace")
     conversation = make.conversation(customer=customer, body="My kettle will not boil.")
     clock.advance(timedelta(minutes=5))
-    client.post(f"/conversations/{conversation.id}/assignee", data={"assignee_id": str(agent.id)},
-                headers=htmx(csrf))
+    client.post(
+        f"/conversations/{conversation.id}/assignee",
+        data={"assignee_id": str(agent.id)},
+        headers=htmx(csrf),
+    )
     clock.advance(timedelta(minutes=5))
-    add_message(session, conversation, actor=agent, now=clock.now(),
-                data=MessageCreate(kind=MessageKind.NOTE, body_text="Check the warranty."))
+    add_message(
+        session,
+        conversation,
+        actor=agent,
+        now=clock.now(),
+        data=MessageCreate(kind=MessageKind.NOTE, body_text="Check the warranty."),
+    )
     clock.advance(timedelta(minutes=5))
-    add_message(session, conversation, actor=agent, now=clock.now(),
-                data=MessageCreate(kind=MessageKind.REPLY, body_text="Sorry!\nWe will replace it."))
+    add_message(
+        session,
+        conversation,
+        actor=agent,
+        now=clock.now(),
+        data=MessageCreate(kind=MessageKind.REPLY, body_text="Sorry!\nWe will replace it."),
+    )
     session.flush()
 
     page = client.get(f"/conversations/{conversation.id}").text
@@ -98,9 +119,16 @@ def test_message_text_is_escaped_and_sanitised_html_is_rendered(
     client: TestClient, make: Factories, session: Session, clock: FixedClock, csrf: str
 ) -> None:
     conversation = make.conversation(body="<script>alert('x')</script>")
-    add_message(session, conversation, actor=None, now=clock.now(), data=MessageCreate(
-        body_text="Bold text", body_html="<p><b>Bold</b> text<script>alert(1)</script></p>",
-    ))
+    add_message(
+        session,
+        conversation,
+        actor=None,
+        now=clock.now(),
+        data=MessageCreate(
+            body_text="Bold text",
+            body_html="<p><b>Bold</b> text<script>alert(1)</script></p>",
+        ),
+    )
     session.flush()
 
     page = client.get(f"/conversations/{conversation.id}").text
@@ -117,8 +145,12 @@ def test_reply_without_javascript_redirects_and_waits_on_the_customer(
 
     response = client.post(
         f"/conversations/{conversation.id}/replies",
-        data={"csrf_token": csrf, "kind": "reply", "body": "  It ships today.  ",
-              "status_after": "pending"},
+        data={
+            "csrf_token": csrf,
+            "kind": "reply",
+            "body": "  It ships today.  ",
+            "status_after": "pending",
+        },
         follow_redirects=False,
     )
 
@@ -126,7 +158,9 @@ def test_reply_without_javascript_redirects_and_waits_on_the_customer(
     assert response.headers["location"] == f"/conversations/{conversation.id}"
     reply = messages_of(session, conversation)[-1]
     assert (reply.body_text, reply.direction, reply.author_agent_id) == (
-        "It ships today.", MessageDirection.OUTBOUND, agent.id
+        "It ships today.",
+        MessageDirection.OUTBOUND,
+        agent.id,
     )
     assert status_of(session, conversation) == "pending"
     assert "It ships today." in client.get(response.headers["location"]).text
@@ -153,8 +187,9 @@ def test_htmx_reply_returns_the_new_timeline_header_and_a_toast(
     assert status_of(session, conversation) == "resolved"
 
 
-def test_internal_note_keeps_the_status(client: TestClient, make: Factories, session: Session,
-                                        agent: Agent, csrf: str) -> None:
+def test_internal_note_keeps_the_status(
+    client: TestClient, make: Factories, session: Session, agent: Agent, csrf: str
+) -> None:
     conversation = make.conversation(assignee=agent)
 
     response = client.post(
@@ -170,12 +205,16 @@ def test_internal_note_keeps_the_status(client: TestClient, make: Factories, ses
     assert status_of(session, conversation) == "new"
 
 
-def test_empty_reply_is_refused_with_a_toast(client: TestClient, make: Factories, session: Session,
-                                             csrf: str) -> None:
+def test_empty_reply_is_refused_with_a_toast(
+    client: TestClient, make: Factories, session: Session, csrf: str
+) -> None:
     conversation = make.conversation()
 
-    response = client.post(f"/conversations/{conversation.id}/replies",
-                           data={"kind": "reply", "body": "   "}, headers=htmx(csrf))
+    response = client.post(
+        f"/conversations/{conversation.id}/replies",
+        data={"kind": "reply", "body": "   "},
+        headers=htmx(csrf),
+    )
 
     assert response.status_code == 422
     assert response.headers["HX-Retarget"] == "#toasts"
@@ -188,10 +227,16 @@ def test_posting_without_the_csrf_token_is_forbidden_and_changes_nothing(
 ) -> None:
     conversation = make.conversation()
 
-    reply = client.post(f"/conversations/{conversation.id}/replies",
-                        data={"kind": "reply", "body": "Sneaky"}, follow_redirects=False)
-    status = client.post(f"/conversations/{conversation.id}/status",
-                         data={"status": "closed", "csrf_token": "forged"}, follow_redirects=False)
+    reply = client.post(
+        f"/conversations/{conversation.id}/replies",
+        data={"kind": "reply", "body": "Sneaky"},
+        follow_redirects=False,
+    )
+    status = client.post(
+        f"/conversations/{conversation.id}/status",
+        data={"status": "closed", "csrf_token": "forged"},
+        follow_redirects=False,
+    )
 
     assert (reply.status_code, status.status_code) == (403, 403)
     assert len(messages_of(session, conversation)) == 1
@@ -202,11 +247,13 @@ def test_forbidden_status_change_shows_an_error_toast(
     client: TestClient, make: Factories, session: Session, csrf: str
 ) -> None:
     conversation = make.conversation()
-    client.post(f"/conversations/{conversation.id}/status", data={"status": "resolved"},
-                headers=htmx(csrf))
+    client.post(
+        f"/conversations/{conversation.id}/status", data={"status": "resolved"}, headers=htmx(csrf)
+    )
 
-    response = client.post(f"/conversations/{conversation.id}/status", data={"status": "pending"},
-                           headers=htmx(csrf))
+    response = client.post(
+        f"/conversations/{conversation.id}/status", data={"status": "pending"}, headers=htmx(csrf)
+    )
 
     assert response.status_code == 409
     assert response.headers["HX-Retarget"] == "#toasts"
@@ -219,11 +266,13 @@ def test_forbidden_status_change_without_javascript_is_an_error_page(
     client: TestClient, make: Factories, csrf: str
 ) -> None:
     conversation = make.conversation()
-    client.post(f"/conversations/{conversation.id}/status",
-                data={"status": "closed", "csrf_token": csrf})
+    client.post(
+        f"/conversations/{conversation.id}/status", data={"status": "closed", "csrf_token": csrf}
+    )
 
-    response = client.post(f"/conversations/{conversation.id}/status",
-                           data={"status": "pending", "csrf_token": csrf})
+    response = client.post(
+        f"/conversations/{conversation.id}/status", data={"status": "pending", "csrf_token": csrf}
+    )
 
     assert response.status_code == 409
     assert "cannot move from closed to pending" in response.text
@@ -254,19 +303,29 @@ def test_side_panel_changes_are_logged_as_sentences(
 
 
 def test_saved_reply_is_filled_and_appended_to_the_draft(
-    client: TestClient, make: Factories, session: Session, agent: Agent, clock: FixedClock,
+    client: TestClient,
+    make: Factories,
+    session: Session,
+    agent: Agent,
+    clock: FixedClock,
     csrf: str,
 ) -> None:
     conversation = make.conversation(customer=make.customer(name="Ada Lovelace"))
-    saved = SavedReply(title="Thanks", body="Hi {{ customer.first_name }}, {{ agent.name }} here.",
-                       usage_count=0, created_at=clock.now())
+    saved = SavedReply(
+        title="Thanks",
+        body="Hi {{ customer.first_name }}, {{ agent.name }} here.",
+        usage_count=0,
+        created_at=clock.now(),
+    )
     session.add(saved)
     session.flush()
 
     page = client.get(f"/conversations/{conversation.id}").text
-    response = client.get(f"/conversations/{conversation.id}/saved-reply",
-                          params={"saved_reply_id": saved.id, "body": "Draft"},
-                          headers={"HX-Request": "true"})
+    response = client.get(
+        f"/conversations/{conversation.id}/saved-reply",
+        params={"saved_reply_id": saved.id, "body": "Draft"},
+        headers={"HX-Request": "true"},
+    )
 
     assert f'<option value="{saved.id}">Thanks</option>' in page
     assert response.status_code == 200
@@ -283,8 +342,9 @@ def test_a_conversation_that_does_not_exist_is_404(client: TestClient, csrf: str
     assert "does not exist" in response.text
 
 
-def test_customer_card_links_to_the_customer(client: TestClient, make: Factories,
-                                             csrf: str) -> None:
+def test_customer_card_links_to_the_customer(
+    client: TestClient, make: Factories, csrf: str
+) -> None:
     customer = make.customer(name="Ada Lovelace", email="ada@example.com")
     conversation = make.conversation(customer=customer)
 

@@ -33,10 +33,21 @@ def row_count(html: str) -> int:
     return len(re.findall(r'<td class="cell-subject">', html))
 
 
-def set_status(session: Session, clock: FixedClock, conversation: Conversation, actor: Agent,
-               status: ConversationStatus) -> None:
-    update_conversation(session, conversation.id, patch=ConversationUpdate(status=status),
-                        actor=actor, scope=scope_for(session, actor), now=clock.now())
+def set_status(
+    session: Session,
+    clock: FixedClock,
+    conversation: Conversation,
+    actor: Agent,
+    status: ConversationStatus,
+) -> None:
+    update_conversation(
+        session,
+        conversation.id,
+        patch=ConversationUpdate(status=status),
+        actor=actor,
+        scope=scope_for(session, actor),
+        now=clock.now(),
+    )
 
 
 @pytest.fixture
@@ -67,8 +78,9 @@ def inbox(make: Factories, session: Session, clock: FixedClock, agent: Agent) ->
         ("all", {"Mine and new", "Mine and waiting", "Nobody's yet", "Linus has it", "All done"}),
     ],
 )
-def test_each_view_lists_its_conversations(client: TestClient, csrf: str, view: str,
-                                           expected: set[str]) -> None:
+def test_each_view_lists_its_conversations(
+    client: TestClient, csrf: str, view: str, expected: set[str]
+) -> None:
     response = client.get(f"/inbox?view={view}")
 
     assert response.status_code == 200
@@ -85,8 +97,9 @@ def test_tabs_show_counts_and_the_default_view_is_mine(client: TestClient, csrf:
     assert re.search(r'view=open"[^>]*>\s*All open\s*<span class="count">4<', page)
 
 
-def test_default_view_is_all_open_when_nothing_is_mine(client: TestClient, make: Factories,
-                                                       csrf: str) -> None:
+def test_default_view_is_all_open_when_nothing_is_mine(
+    client: TestClient, make: Factories, csrf: str
+) -> None:
     make.conversation(subject="Somebody help")
 
     page = client.get("/inbox").text
@@ -95,8 +108,9 @@ def test_default_view_is_all_open_when_nothing_is_mine(client: TestClient, make:
     assert subjects(page) == {"Somebody help"}
 
 
-def test_rows_show_customer_status_assignee_and_tags(client: TestClient, make: Factories,
-                                                     agent: Agent, csrf: str) -> None:
+def test_rows_show_customer_status_assignee_and_tags(
+    client: TestClient, make: Factories, agent: Agent, csrf: str
+) -> None:
     customer = make.customer(name="Ada Lovelace")
     make.conversation(customer=customer, assignee=agent, tags=("billing", "vip"), priority="urgent")
 
@@ -109,8 +123,9 @@ def test_rows_show_customer_status_assignee_and_tags(client: TestClient, make: F
     assert "priority-urgent" in page
 
 
-def test_sla_due_is_marked_breaching_soon_then_overdue(client: TestClient, make: Factories,
-                                                       clock: FixedClock, csrf: str) -> None:
+def test_sla_due_is_marked_breaching_soon_then_overdue(
+    client: TestClient, make: Factories, clock: FixedClock, csrf: str
+) -> None:
     make.sla_policy(first_response=timedelta(minutes=30), priority="urgent")
     make.conversation(subject="Hurry", priority="urgent")
 
@@ -125,8 +140,9 @@ def test_sla_due_is_marked_breaching_soon_then_overdue(client: TestClient, make:
     assert "1h ago" in overdue
 
 
-def test_next_page_follows_the_cursor(client: TestClient, make: Factories, clock: FixedClock,
-                                      agent: Agent, csrf: str) -> None:
+def test_next_page_follows_the_cursor(
+    client: TestClient, make: Factories, clock: FixedClock, agent: Agent, csrf: str
+) -> None:
     for number in range(27):
         clock.advance(timedelta(minutes=1))
         make.conversation(subject=f"Question {number:02d}", assignee=agent)
@@ -149,8 +165,9 @@ def test_a_bad_cursor_is_an_error_page_not_a_crash(client: TestClient, csrf: str
     assert "cursor is not valid" in response.text
 
 
-def test_agents_only_see_their_teams_conversations(client: TestClient, make: Factories,
-                                                   agent: Agent, csrf: str) -> None:
+def test_agents_only_see_their_teams_conversations(
+    client: TestClient, make: Factories, agent: Agent, csrf: str
+) -> None:
     elsewhere = make.team(name="Billing")
     hidden = make.conversation(subject="Billing only", team=elsewhere)
     make.conversation(subject="Everyone's")
@@ -168,8 +185,9 @@ def test_managers_see_every_team(client: TestClient, make: Factories, sign_in: A
     assert subjects(client.get("/inbox?view=all").text) == {"Billing only"}
 
 
-def test_search_finds_words_in_messages_and_subjects(client: TestClient, make: Factories,
-                                                     csrf: str) -> None:
+def test_search_finds_words_in_messages_and_subjects(
+    client: TestClient, make: Factories, csrf: str
+) -> None:
     make.conversation(subject="Refund please", body="The parcel arrived crushed.")
     make.conversation(subject="Password reset", body="I cannot sign in.")
 
@@ -218,9 +236,9 @@ def inbox_statements(client: TestClient, database: Database, url: str) -> int:
 INBOX_URLS = ("/inbox", "/inbox?view=all", "/inbox?view=unassigned", "/inbox?view=breaching_soon")
 
 
-def test_the_inbox_runs_a_fixed_number_of_queries(client: TestClient, make: Factories,
-                                                  database: Database, agent: Agent,
-                                                  csrf: str) -> None:
+def test_the_inbox_runs_a_fixed_number_of_queries(
+    client: TestClient, make: Factories, database: Database, agent: Agent, csrf: str
+) -> None:
     make.sla_policy(first_response=timedelta(minutes=30))
     make_conversations(make, agent, 5)
     with_five = [inbox_statements(client, database, url) for url in INBOX_URLS]

@@ -10,19 +10,25 @@ from goodwill.agents.pages import safe_next_path
 from goodwill.web.sessions import SESSION_COOKIE
 
 
-def test_sign_in_sets_an_http_only_lax_cookie_and_goes_to_next(client: TestClient,
-                                                               agent: Agent) -> None:
+def test_sign_in_sets_an_http_only_lax_cookie_and_goes_to_next(
+    client: TestClient, agent: Agent
+) -> None:
     response = client.post(
         "/login",
-        data={"email": agent.email.upper(), "password": PASSWORD, "next": "/customers?q=ada",
-              "login_token": login_token(client)},
+        data={
+            "email": agent.email.upper(),
+            "password": PASSWORD,
+            "next": "/customers?q=ada",
+            "login_token": login_token(client),
+        },
         follow_redirects=False,
     )
 
     assert response.status_code == 303
     assert response.headers["location"] == "/customers?q=ada"
     cookie = next(
-        header for header in response.headers.get_list("set-cookie")
+        header
+        for header in response.headers.get_list("set-cookie")
         if header.startswith(f"{SESSION_COOKIE}=")
     )
     assert "httponly" in cookie.lower()
@@ -35,8 +41,11 @@ def test_sign_in_sets_an_http_only_lax_cookie_and_goes_to_next(client: TestClien
 def test_wrong_password_shows_the_form_again_with_401(client: TestClient, agent: Agent) -> None:
     response = client.post(
         "/login",
-        data={"email": agent.email, "password": "not the password",
-              "login_token": login_token(client)},
+        data={
+            "email": agent.email,
+            "password": "not the password",
+            "login_token": login_token(client),
+        },
         follow_redirects=False,
     )
 
@@ -57,8 +66,9 @@ def test_sign_in_without_the_form_token_is_refused(client: TestClient, agent: Ag
     assert SESSION_COOKIE not in response.headers.get("set-cookie", "")
 
 
-def test_deactivated_agent_cannot_sign_in(client: TestClient, session: Session,
-                                          agent: Agent) -> None:
+def test_deactivated_agent_cannot_sign_in(
+    client: TestClient, session: Session, agent: Agent
+) -> None:
     agent.is_active = False
     session.flush()
 
@@ -84,8 +94,9 @@ def test_deactivated_agent_cannot_sign_in(client: TestClient, session: Session,
         ("back to login", "/login?next=/x", "/inbox"),
     ],
 )
-def test_next_is_followed_only_when_it_is_a_local_path(_case: str, candidate: str,
-                                                       expected: str) -> None:
+def test_next_is_followed_only_when_it_is_a_local_path(
+    _case: str, candidate: str, expected: str
+) -> None:
     assert safe_next_path(candidate) == expected
 
 
@@ -99,8 +110,9 @@ def test_signed_out_pages_redirect_to_login_with_next(client: TestClient) -> Non
 
 
 def test_signed_out_htmx_request_is_told_to_redirect(client: TestClient) -> None:
-    response = client.post("/conversations/1/status", data={"status": "open"},
-                           headers={"HX-Request": "true"})
+    response = client.post(
+        "/conversations/1/status", data={"status": "open"}, headers={"HX-Request": "true"}
+    )
 
     assert response.status_code == 401
     assert response.headers["HX-Redirect"].startswith("/login")
@@ -125,8 +137,9 @@ def test_sign_out_needs_the_csrf_token(client: TestClient, csrf: str) -> None:
     assert client.get("/inbox", follow_redirects=False).status_code == 303
 
 
-def test_csrf_token_in_the_header_is_accepted(client: TestClient, sign_in: SignIn,
-                                              agent: Agent) -> None:
+def test_csrf_token_in_the_header_is_accepted(
+    client: TestClient, sign_in: SignIn, agent: Agent
+) -> None:
     token = sign_in(agent)
 
     response = client.post("/logout", headers={"X-CSRF-Token": token}, follow_redirects=False)
@@ -138,7 +151,7 @@ def test_pages_link_the_vendored_assets(client: TestClient, csrf: str) -> None:
     page = client.get("/inbox").text
 
     assert '<script src="/static/htmx.min.js"' in page
-    assert "hx-headers='{\"X-CSRF-Token\": \"" + csrf + "\"}'" in page
+    assert 'hx-headers=\'{"X-CSRF-Token": "' + csrf + "\"}'" in page
     assert client.get("/static/htmx.min.js").status_code == 200
     assert "toast" in client.get("/static/goodwill.css").text
 

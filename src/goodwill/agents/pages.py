@@ -39,13 +39,22 @@ def safe_next_path(candidate: str | None) -> str:
 
 
 def _login_form(
-    request: Request, *, next_path: str, email: str = "", error: str | None = None,
+    request: Request,
+    *,
+    next_path: str,
+    email: str = "",
+    error: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     token = secrets.token_urlsafe(24)
     response = render(
-        request, "agents/login.html", status_code=status_code,
-        next_path=next_path, email=email, error=error, login_token=token,
+        request,
+        "agents/login.html",
+        status_code=status_code,
+        next_path=next_path,
+        email=email,
+        error=error,
+        login_token=token,
     )
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/login")
     return response
@@ -68,8 +77,13 @@ def _signed_in_redirect(
 ) -> Response:
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, signer.dumps(agent_id=agent.id, version=agent.session_version),
-        max_age=signer.max_age_seconds, httponly=True, samesite="lax", secure=secure, path="/",
+        SESSION_COOKIE,
+        signer.dumps(agent_id=agent.id, version=agent.session_version),
+        max_age=signer.max_age_seconds,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
     )
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response

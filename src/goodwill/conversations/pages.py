@@ -161,14 +161,20 @@ def _desk(
 
 
 def _viewing_desk(
-    request: Request, agent: PageAgent, database: DatabaseDep, clock: ClockDep,
+    request: Request,
+    agent: PageAgent,
+    database: DatabaseDep,
+    clock: ClockDep,
     settings: SettingsDep,
 ) -> Desk:
     return _desk(request, agent, database, clock, settings)
 
 
 def _changing_desk(
-    request: Request, agent: PostingAgent, database: DatabaseDep, clock: ClockDep,
+    request: Request,
+    agent: PostingAgent,
+    database: DatabaseDep,
+    clock: ClockDep,
     settings: SettingsDep,
 ) -> Desk:
     return _desk(request, agent, database, clock, settings)
@@ -194,12 +200,23 @@ def show_inbox(
         counts = count_inbox_views(session, scope=scope, now=desk.now, warning=desk.warning)
         chosen = view or (InboxView.MINE if counts[InboxView.MINE] else InboxView.OPEN)
         rows, next_cursor = list_conversation_rows(
-            session, filters=ConversationFilters(view=chosen), scope=scope, cursor=cursor,
-            limit=desk.page_size, now=desk.now, warning=desk.warning,
+            session,
+            filters=ConversationFilters(view=chosen),
+            scope=scope,
+            cursor=cursor,
+            limit=desk.page_size,
+            now=desk.now,
+            warning=desk.warning,
         )
     return desk.render(
-        "conversations/inbox.html", view=chosen, views=list(InboxView), counts=counts,
-        count_cap=COUNT_CAP, rows=rows, next_cursor=next_cursor, is_first_page=cursor is None,
+        "conversations/inbox.html",
+        view=chosen,
+        views=list(InboxView),
+        counts=counts,
+        count_cap=COUNT_CAP,
+        rows=rows,
+        next_cursor=next_cursor,
+        is_first_page=cursor is None,
     )
 
 
@@ -210,9 +227,7 @@ def show_search(desk: Viewing, q: Annotated[str, Query(max_length=200)] = "") ->
         with desk.database.reader() as session:
             scope = scope_for(session, desk.agent)
             rows = search_conversations(session, query=q, scope=scope, limit=SEARCH_LIMIT)
-    return desk.render(
-        "conversations/search.html", q=q, search_q=q, rows=rows, limit=SEARCH_LIMIT
-    )
+    return desk.render("conversations/search.html", q=q, search_q=q, rows=rows, limit=SEARCH_LIMIT)
 
 
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
@@ -225,9 +240,7 @@ def show_conversation(conversation_id: int, desk: Viewing) -> HTMLResponse:
 @router.get("/attachments/{attachment_id}")
 def download_attachment(attachment_id: int, agent: PageAgent, database: DatabaseDep) -> Response:
     with database.reader() as session:
-        attachment = get_visible_attachment(
-            session, attachment_id, scope=scope_for(session, agent)
-        )
+        attachment = get_visible_attachment(session, attachment_id, scope=scope_for(session, agent))
         return attachment_response(attachment)
 
 
@@ -273,8 +286,10 @@ def insert_saved_reply(
                 session, conversation_id, scope=scope_for(session, desk.agent)
             )
             text = render_saved_reply(
-                session, saved_reply_id=_parse_id(saved_reply_id, what="saved reply"),
-                conversation=conversation, agent=desk.agent,
+                session,
+                saved_reply_id=_parse_id(saved_reply_id, what="saved reply"),
+                conversation=conversation,
+                agent=desk.agent,
             )
     combined = f"{body.rstrip()}\n\n{text}" if body.strip() and text else (text or body)
     return desk.render("conversations/_reply_body.html", body=combined, autofocus=True)
@@ -293,13 +308,15 @@ def parse_tags(text: str) -> list[str]:
     return tags
 
 
-def _update(
-    desk: Desk, conversation_id: int, patch: ConversationUpdate, toast: str
-) -> Response:
+def _update(desk: Desk, conversation_id: int, patch: ConversationUpdate, toast: str) -> Response:
     with desk.database.transaction() as session:
         update_conversation(
-            session, conversation_id, patch=patch, actor=desk.agent,
-            scope=scope_for(session, desk.agent), now=desk.now,
+            session,
+            conversation_id,
+            patch=patch,
+            actor=desk.agent,
+            scope=scope_for(session, desk.agent),
+            now=desk.now,
         )
     return _after_change(desk, conversation_id, toast=toast)
 

@@ -29,8 +29,13 @@ def show_customers(
             session, cursor=cursor, limit=settings.page_size, query=q.strip() or None
         )
     return render(
-        request, "customers/list.html", agent=agent, q=q, customers=customers,
-        next_cursor=next_cursor, is_first_page=cursor is None,
+        request,
+        "customers/list.html",
+        agent=agent,
+        q=q,
+        customers=customers,
+        next_cursor=next_cursor,
+        is_first_page=cursor is None,
     )
 
 
@@ -50,11 +55,21 @@ def show_customer(
         if view.customer.merged_into_id is not None:
             return RedirectResponse(f"/customers/{view.customer.merged_into_id}", status_code=303)
         rows, next_cursor = list_conversation_rows(
-            session, filters=ConversationFilters(customer_id=customer_id),
-            scope=scope_for(session, agent), cursor=cursor, limit=settings.page_size,
-            now=clock.now(), warning=warning,
+            session,
+            filters=ConversationFilters(customer_id=customer_id),
+            scope=scope_for(session, agent),
+            cursor=cursor,
+            limit=settings.page_size,
+            now=clock.now(),
+            warning=warning,
         )
     return render(
-        request, "customers/detail.html", agent=agent, view=view, rows=rows,
-        next_cursor=next_cursor, is_first_page=cursor is None, warning=warning,
+        request,
+        "customers/detail.html",
+        agent=agent,
+        view=view,
+        rows=rows,
+        next_cursor=next_cursor,
+        is_first_page=cursor is None,
+        warning=warning,
     )

@@ -17,8 +17,32 @@ DAY = 86400
 YEAR_DAYS = 365
 
 # Relative volume of always-open channels (email, web form, social, SMS) by local hour.
-_HOURLY = (0.15, 0.1, 0.08, 0.07, 0.08, 0.15, 0.35, 0.7, 1.1, 1.4, 1.5, 1.4, 1.3, 1.35, 1.4,
-           1.35, 1.2, 1.0, 0.9, 0.95, 1.0, 0.9, 0.6, 0.3)
+_HOURLY = (
+    0.15,
+    0.1,
+    0.08,
+    0.07,
+    0.08,
+    0.15,
+    0.35,
+    0.7,
+    1.1,
+    1.4,
+    1.5,
+    1.4,
+    1.3,
+    1.35,
+    1.4,
+    1.35,
+    1.2,
+    1.0,
+    0.9,
+    0.95,
+    1.0,
+    0.9,
+    0.6,
+    0.3,
+)
 _WEEKDAY = (1.15, 1.05, 1.0, 1.0, 0.95, 0.6, 0.55)
 _LIVE_SHARE = sum(channel.share for channel in CHANNELS if channel.is_live)
 
@@ -50,9 +74,14 @@ class ArrivalCurve:
         self.year_start = now - YEAR_DAYS * DAY
         self.window = defect_window(self.year_start)
         first_hour = self.year_start - self.year_start % HOUR
-        open_hours_a_week = sum(
-            end - start for spans in clock.calendar.weekly_minutes.values() for start, end in spans
-        ) / 60
+        open_hours_a_week = (
+            sum(
+                end - start
+                for spans in clock.calendar.weekly_minutes.values()
+                for start, end in spans
+            )
+            / 60
+        )
         # Live channels carry their share of the year's volume, all of it in open hours.
         self._live_weight = (
             _LIVE_SHARE / (1 - _LIVE_SHARE) * sum(_HOURLY) * sum(_WEEKDAY) / open_hours_a_week

@@ -45,19 +45,33 @@ class ProductSpec:
     topics: tuple[tuple[str, float], ...]  # topic -> weight
 
 
-_HARDWARE_TOPICS = (("delivery", 0.32), ("how_to", 0.24), ("defect", 0.16), ("refund", 0.16),
-                    ("billing", 0.12))
+_HARDWARE_TOPICS = (
+    ("delivery", 0.32),
+    ("how_to", 0.24),
+    ("defect", 0.16),
+    ("refund", 0.16),
+    ("billing", 0.12),
+)
 PRODUCTS = (
     ProductSpec("ember-kettle", "Ember Smart Kettle", "kettle", 8999, 0.24, _HARDWARE_TOPICS),
-    ProductSpec("cascade-grinder", "Cascade Coffee Grinder", "grinder", 12900, 0.18,
-                _HARDWARE_TOPICS),
+    ProductSpec(
+        "cascade-grinder", "Cascade Coffee Grinder", "grinder", 12900, 0.18, _HARDWARE_TOPICS
+    ),
     ProductSpec("lumen-lamp", "Lumen Desk Lamp", "lamp", 5900, 0.15, _HARDWARE_TOPICS),
-    ProductSpec("nimbus-purifier", "Nimbus Air Purifier", "air purifier", 19900, 0.15,
-                _HARDWARE_TOPICS),
-    ProductSpec("orbit-vacuum", "Orbit Robot Vacuum", "robot vacuum", 34900, 0.16,
-                _HARDWARE_TOPICS),
-    ProductSpec("care-plan", "Hearthware Care Plan", "care plan", 4800, 0.12,
-                (("billing", 0.55), ("how_to", 0.25), ("refund", 0.20))),
+    ProductSpec(
+        "nimbus-purifier", "Nimbus Air Purifier", "air purifier", 19900, 0.15, _HARDWARE_TOPICS
+    ),
+    ProductSpec(
+        "orbit-vacuum", "Orbit Robot Vacuum", "robot vacuum", 34900, 0.16, _HARDWARE_TOPICS
+    ),
+    ProductSpec(
+        "care-plan",
+        "Hearthware Care Plan",
+        "care plan",
+        4800,
+        0.12,
+        (("billing", 0.55), ("how_to", 0.25), ("refund", 0.20)),
+    ),
 )
 
 DEFECT_PRODUCT = "ember-kettle"

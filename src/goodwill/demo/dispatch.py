@@ -47,22 +47,36 @@ class Dispatcher:
     def auto(self, team: TeamInfo, at: int) -> int | None:
         """The team rule's choice among members with room, or None (nobody has room)."""
         loads = [(agent_id, self.open_count(agent_id, at)) for agent_id in team.members]
-        eligible = [(agent_id, count) for agent_id, count in loads
-                    if count < self.agents[agent_id].capacity]
+        eligible = [
+            (agent_id, count) for agent_id, count in loads if count < self.agents[agent_id].capacity
+        ]
         if not eligible:
             return None
         if team.strategy == "round_robin":
             return min(eligible, key=lambda item: (self.last_assigned[item[0]], item[0]))[0]
-        return min(eligible, key=lambda item: (
-            item[1] / self.agents[item[0]].capacity, item[1], self.last_assigned[item[0]], item[0]
-        ))[0]
+        return min(
+            eligible,
+            key=lambda item: (
+                item[1] / self.agents[item[0]].capacity,
+                item[1],
+                self.last_assigned[item[0]],
+                item[0],
+            ),
+        )[0]
 
     def by_hand(self, team: TeamInfo, at: int, *, besides: int | None = None) -> int:
         """A manager's pick: the least busy member, capacity or not."""
         members = [agent_id for agent_id in team.members if agent_id != besides] or [
-            team.manager_id]
-        return min(members, key=lambda agent_id: (
-            self.open_count(agent_id, at), self.last_assigned[agent_id], agent_id))
+            team.manager_id
+        ]
+        return min(
+            members,
+            key=lambda agent_id: (
+                self.open_count(agent_id, at),
+                self.last_assigned[agent_id],
+                agent_id,
+            ),
+        )
 
     def assigned(self, agent_id: int, at: int) -> None:
         self.last_assigned[agent_id] = at

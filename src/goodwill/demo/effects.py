@@ -33,16 +33,41 @@ class PlantedEffects:
     thanked: float = 0.2
     transferred: float = -0.3
     defect_period_product: float = -1.0
-    product: Mapping[str, float] = field(default_factory=lambda: _frozen({
-        "ember-kettle": 0.0, "cascade-grinder": 0.1, "lumen-lamp": 0.15,
-        "nimbus-purifier": 0.0, "orbit-vacuum": -0.1, "care-plan": -0.1,
-    }))
-    topic: Mapping[str, float] = field(default_factory=lambda: _frozen({
-        "delivery": -0.15, "refund": -0.25, "defect": -0.3, "how_to": 0.15, "billing": -0.05,
-    }))
-    channel: Mapping[str, float] = field(default_factory=lambda: _frozen({
-        "email": 0.0, "chat": 0.15, "web_form": 0.0, "phone": 0.1, "social": -0.2, "sms": -0.1,
-    }))
+    product: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {
+                "ember-kettle": 0.0,
+                "cascade-grinder": 0.1,
+                "lumen-lamp": 0.15,
+                "nimbus-purifier": 0.0,
+                "orbit-vacuum": -0.1,
+                "care-plan": -0.1,
+            }
+        )
+    )
+    topic: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {
+                "delivery": -0.15,
+                "refund": -0.25,
+                "defect": -0.3,
+                "how_to": 0.15,
+                "billing": -0.05,
+            }
+        )
+    )
+    channel: Mapping[str, float] = field(
+        default_factory=lambda: _frozen(
+            {
+                "email": 0.0,
+                "chat": 0.15,
+                "web_form": 0.0,
+                "phone": 0.1,
+                "social": -0.2,
+                "sms": -0.1,
+            }
+        )
+    )
     # Reopens (a mediator: not asking what the customer needs leads to more reopens).
     reopen_base: float = 0.06
     reopen_if_needs_not_asked: float = 0.10
@@ -161,9 +186,7 @@ def ces_score(facts: ServiceFacts, noise: float, effects: PlantedEffects) -> int
     return min(7, max(1, math.floor(latent + 0.5)))
 
 
-def reopen_probability(
-    *, asked_needs: bool, defect_period: bool, effects: PlantedEffects
-) -> float:
+def reopen_probability(*, asked_needs: bool, defect_period: bool, effects: PlantedEffects) -> float:
     return (
         effects.reopen_base
         + effects.reopen_if_needs_not_asked * (not asked_needs)

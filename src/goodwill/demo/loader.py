@@ -46,13 +46,25 @@ def seed_database(
     Ids continue after the current maximum of each table, so running it twice appends. Writes
     one transaction per batch; nothing else should write to the database meanwhile.
     """
-    return _seed(database, conversations=conversations, seed=seed, now=now, progress=progress,
-                 admin_email=DEFAULT_ADMIN_EMAIL, password_hash=None)
+    return _seed(
+        database,
+        conversations=conversations,
+        seed=seed,
+        now=now,
+        progress=progress,
+        admin_email=DEFAULT_ADMIN_EMAIL,
+        password_hash=None,
+    )
 
 
 def load_demo(
-    database: Database, *, now: datetime, seed: int = 7, admin_email: str = DEFAULT_ADMIN_EMAIL,
-    admin_password: str, progress: bool = True,
+    database: Database,
+    *,
+    now: datetime,
+    seed: int = 7,
+    admin_email: str = DEFAULT_ADMIN_EMAIL,
+    admin_password: str,
+    progress: bool = True,
 ) -> SeedReport:
     """A year of a small business's support, plus an admin who can log in; only into a database
     without conversations (otherwise nothing is loaded and the report counts zero)."""
@@ -60,24 +72,46 @@ def load_demo(
     password_hash = str(PasswordHasher().hash(admin_password))
     if _count_conversations(database):
         return SeedReport(0, 0, 0, time.perf_counter() - started)
-    return _seed(database, conversations=DEMO_CONVERSATIONS, seed=seed, now=now,
-                 progress=progress, admin_email=admin_email, password_hash=password_hash)
+    return _seed(
+        database,
+        conversations=DEMO_CONVERSATIONS,
+        seed=seed,
+        now=now,
+        progress=progress,
+        admin_email=admin_email,
+        password_hash=password_hash,
+    )
 
 
-def _seed(database: Database, *, conversations: int, seed: int, now: datetime,
-          progress: bool, admin_email: str, password_hash: str | None) -> SeedReport:
+def _seed(
+    database: Database,
+    *,
+    conversations: int,
+    seed: int,
+    now: datetime,
+    progress: bool,
+    admin_email: str,
+    password_hash: str | None,
+) -> SeedReport:
     started = time.perf_counter()
     now = as_utc(now, "now")  # refuses a naive datetime
     check_columns()
     with database.engine.begin() as connection:
-        world = ensure_reference_data(connection, now=now, admin_email=admin_email,
-                                      password_hash=password_hash)
+        world = ensure_reference_data(
+            connection, now=now, admin_email=admin_email, password_hash=password_hash
+        )
     totals = Batch()
-    with generated_batches(world, conversations=conversations, seed=seed,
-                           now=int(now.timestamp()),
-                           in_background=conversations >= BACKGROUND_FROM) as batches, \
-            bulk_connection(database.engine) as connection, \
-            _progress_bar(conversations, enabled=progress) as advance:
+    with (
+        generated_batches(
+            world,
+            conversations=conversations,
+            seed=seed,
+            now=int(now.timestamp()),
+            in_background=conversations >= BACKGROUND_FROM,
+        ) as batches,
+        bulk_connection(database.engine) as connection,
+        _progress_bar(conversations, enabled=progress) as advance,
+    ):
         for batch in batches:
             write_batch(connection, batch)
             totals.conversations += batch.conversations
@@ -85,8 +119,9 @@ def _seed(database: Database, *, conversations: int, seed: int, now: datetime,
             totals.customers += batch.customers
             advance(batch.conversations)
     reset_sequences(database.engine)
-    return SeedReport(totals.conversations, totals.messages, totals.customers,
-                      time.perf_counter() - started)
+    return SeedReport(
+        totals.conversations, totals.messages, totals.customers, time.perf_counter() - started
+    )
 
 
 def _count_conversations(database: Database) -> int:
@@ -100,8 +135,13 @@ def _progress_bar(total: int, *, enabled: bool) -> Iterator[Callable[[int], None
     if not enabled:
         yield _ignore
         return
-    columns = (TextColumn("Generating conversations"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn(), TimeRemainingColumn())
+    columns = (
+        TextColumn("Generating conversations"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns) as bar:
         task = bar.add_task("seed", total=total)
         yield lambda count: bar.advance(task, count)

@@ -76,44 +76,90 @@ class Aftermath:
         return None
 
     def settle(
-        self, batch: Batch, facts: ServiceFacts, *, conversation_id: int, agent: tuple[int, str],
-        person: Person, order: OrderRef, resolved_at: int,
+        self,
+        batch: Batch,
+        facts: ServiceFacts,
+        *,
+        conversation_id: int,
+        agent: tuple[int, str],
+        person: Person,
+        order: OrderRef,
+        resolved_at: int,
     ) -> Truth:
         rng, effects = self.rng, self.effects
         satisfaction = satisfaction_mean(facts, effects) + rng.gauss(0.0, effects.csat_noise_sd)
         csat = csat_from_satisfaction(satisfaction)
-        self._surveys(batch, facts, satisfaction, csat, conversation_id, person, resolved_at,
-                      agent[1])
+        self._surveys(
+            batch, facts, satisfaction, csat, conversation_id, person, resolved_at, agent[1]
+        )
         repurchased = rng.random() < repurchase_probability(satisfaction, effects)
         self._purchases(batch, person, order, resolved_at, repurchased=repurchased)
         return Truth(conversation_id, agent[0], facts, satisfaction, csat, repurchased)
 
     # Surveys -------------------------------------------------------------------------------
 
-    def _surveys(self, batch: Batch, facts: ServiceFacts, satisfaction: float, csat: int,
-                 conversation_id: int, person: Person, resolved_at: int, agent_name: str
-                 ) -> None:
+    def _surveys(
+        self,
+        batch: Batch,
+        facts: ServiceFacts,
+        satisfaction: float,
+        csat: int,
+        conversation_id: int,
+        person: Person,
+        resolved_at: int,
+        agent_name: str,
+    ) -> None:
         rng = self.rng
         roll = rng.random()
         ces_noise, nps_noise = rng.gauss(0.0, 1.0), rng.gauss(0.0, 1.0)
         if roll < CSAT_SHARE:
             comment, reasons = self._csat_words(facts, csat, agent_name)
-            self._invite(batch, "csat", conversation_id, person, resolved_at,
-                         answered_share=CSAT_ANSWERED, score=csat, comment=comment,
-                         reasons=reasons)
+            self._invite(
+                batch,
+                "csat",
+                conversation_id,
+                person,
+                resolved_at,
+                answered_share=CSAT_ANSWERED,
+                score=csat,
+                comment=comment,
+                reasons=reasons,
+            )
         elif roll < CSAT_SHARE + CES_SHARE:
-            self._invite(batch, "ces", conversation_id, person, resolved_at,
-                         answered_share=CES_ANSWERED,
-                         score=ces_score(facts, ces_noise, self.effects))
+            self._invite(
+                batch,
+                "ces",
+                conversation_id,
+                person,
+                resolved_at,
+                answered_share=CES_ANSWERED,
+                score=ces_score(facts, ces_noise, self.effects),
+            )
         if rng.random() < NPS_SHARE:
             sent_at = resolved_at + int(rng.uniform(10, 40) * DAY)
-            self._invite(batch, "nps", None, person, sent_at - SURVEY_DELAY,
-                         answered_share=NPS_ANSWERED,
-                         score=nps_score(satisfaction, nps_noise, self.effects))
+            self._invite(
+                batch,
+                "nps",
+                None,
+                person,
+                sent_at - SURVEY_DELAY,
+                answered_share=NPS_ANSWERED,
+                score=nps_score(satisfaction, nps_noise, self.effects),
+            )
 
-    def _invite(self, batch: Batch, kind: str, conversation_id: int | None, person: Person,  # noqa: PLR0913
-                created_at: int, *, answered_share: float, score: int, comment: str = "",
-                reasons: tuple[str, ...] | list[str] = ()) -> None:
+    def _invite(  # noqa: PLR0913
+        self,
+        batch: Batch,
+        kind: str,
+        conversation_id: int | None,
+        person: Person,
+        created_at: int,
+        *,
+        answered_share: float,
+        score: int,
+        comment: str = "",
+        reasons: tuple[str, ...] | list[str] = (),
+    ) -> None:
         rng = self.rng
         answers = rng.random() < answered_share
         delay = int(4 * HOUR * rng.lognormvariate(0, 1.2))
@@ -129,22 +175,41 @@ class Aftermath:
         sent_at = send_at if suppressed is None and send_at <= self.now else None
         invitation_id = self.ids.take("survey_invitations")
         nonce = f"{invitation_id * _NONCE_MULTIPLIER % 2**128:032x}"
-        batch.rows["survey_invitations"].append((
-            invitation_id, kind, conversation_id, person.id, nonce, created_at, send_at, sent_at,
-            send_at + SURVEY_EXPIRY, suppressed,
-        ))
+        batch.rows["survey_invitations"].append(
+            (
+                invitation_id,
+                kind,
+                conversation_id,
+                person.id,
+                nonce,
+                created_at,
+                send_at,
+                sent_at,
+                send_at + SURVEY_EXPIRY,
+                suppressed,
+            )
+        )
         if sent_at is None or not answers:
             return
         answered_at = sent_at + 60 + delay
         if answered_at > min(self.now, send_at + SURVEY_EXPIRY):
             return
-        batch.rows["survey_responses"].append((
-            self.ids.take("survey_responses"), invitation_id, kind, conversation_id, person.id,
-            score, comment, json.dumps(list(reasons)), answered_at, answered_at,
-        ))
+        batch.rows["survey_responses"].append(
+            (
+                self.ids.take("survey_responses"),
+                invitation_id,
+                kind,
+                conversation_id,
+                person.id,
+                score,
+                comment,
+                json.dumps(list(reasons)),
+                answered_at,
+                answered_at,
+            )
+        )
 
-    def _csat_words(self, facts: ServiceFacts, csat: int, agent_name: str
-                    ) -> tuple[str, list[str]]:
+    def _csat_words(self, facts: ServiceFacts, csat: int, agent_name: str) -> tuple[str, list[str]]:
         rng = self.rng
         is_low = csat <= 2 or (csat == 3 and rng.random() < 0.5)
         reasons = low_score_reasons(rng, facts, self.effects) if is_low else []
@@ -157,8 +222,9 @@ class Aftermath:
 
     # Purchases -----------------------------------------------------------------------------
 
-    def _purchases(self, batch: Batch, person: Person, order: OrderRef, resolved_at: int, *,
-                   repurchased: bool) -> None:
+    def _purchases(
+        self, batch: Batch, person: Person, order: OrderRef, resolved_at: int, *, repurchased: bool
+    ) -> None:
         """A repurchase may bring them back about the new order; otherwise only now and then."""
         rng = self.rng
         ordered_at = resolved_at + int(rng.uniform(7, self.effects.repurchase_window_days) * DAY)
@@ -168,8 +234,7 @@ class Aftermath:
         if repurchased:
             if ordered_at > self.now:
                 return
-            new = new_order(self.ids, batch, customer_id=person.id, product=product,
-                            at=ordered_at)
+            new = new_order(self.ids, batch, customer_id=person.id, product=product, at=ordered_at)
             if comes_back < RETURN_AFTER_REPURCHASE:
                 self._come_back(ready_at, person, new)
         elif comes_back < FOLLOW_UP_CONTACT:
@@ -181,8 +246,9 @@ class Aftermath:
             heapq.heappush(self.returns, Return(ready_at, self.sequence, person, order))
 
 
-def low_score_reasons(rng: random.Random, facts: ServiceFacts, effects: PlantedEffects
-                      ) -> list[str]:
+def low_score_reasons(
+    rng: random.Random, facts: ServiceFacts, effects: PlantedEffects
+) -> list[str]:
     """Reasons a dissatisfied customer ticks: the causes that actually happened to them."""
     reasons = []
     if is_slow(facts, effects):

@@ -47,21 +47,38 @@ def base36(number: int) -> str:
 
 
 def new_person(
-    rng: random.Random, ids: IdCounter, batch: Batch, *, at: int, channel: str,
-    companies: tuple[CompanyRef, ...], vip_tag_id: int | None,
+    rng: random.Random,
+    ids: IdCounter,
+    batch: Batch,
+    *,
+    at: int,
+    channel: str,
+    companies: tuple[CompanyRef, ...],
+    vip_tag_id: int | None,
 ) -> Person:
     customer_id = ids.take("customers")
     first, last = choose(rng, FIRST_NAMES), choose(rng, LAST_NAMES)
     company = choose(rng, companies) if companies and rng.random() < COMPANY_SHARE else None
     person = Person(
-        id=customer_id, first_name=first, full_name=f"{first} {last}",
+        id=customer_id,
+        first_name=first,
+        full_name=f"{first} {last}",
         has_phone=channel in ("phone", "sms") or rng.random() < PHONE_SHARE,
         has_twitter=channel == "social" or rng.random() < TWITTER_SHARE,
     )
-    batch.rows["customers"].append((
-        customer_id, person.full_name, person.full_name.lower(),
-        company.id if company else None, "", choose(rng, LOCALES), False, at, at,
-    ))
+    batch.rows["customers"].append(
+        (
+            customer_id,
+            person.full_name,
+            person.full_name.lower(),
+            company.id if company else None,
+            "",
+            choose(rng, LOCALES),
+            False,
+            at,
+            at,
+        )
+    )
     batch.customers += 1
     _identities(rng, ids, batch, person, at=at, domain=company.domain if company else None)
     if company is not None and vip_tag_id is not None and rng.random() < VIP_SHARE_OF_COMPANIES:
@@ -69,10 +86,12 @@ def new_person(
     return person
 
 
-def _identities(rng: random.Random, ids: IdCounter, batch: Batch, person: Person, *, at: int,
-                domain: str | None) -> None:
-    first, last = (_NOT_ALPHANUMERIC.sub("", part.lower()) for part in person.full_name.split(
-        " ", 1))
+def _identities(
+    rng: random.Random, ids: IdCounter, batch: Batch, person: Person, *, at: int, domain: str | None
+) -> None:
+    first, last = (
+        _NOT_ALPHANUMERIC.sub("", part.lower()) for part in person.full_name.split(" ", 1)
+    )
     suffix = base36(person.id)
     local = choose(rng, (f"{first}{last}", f"{first}_{last}", f"{first[0]}{last}", first))
     email = f"{local}.{suffix}@{domain or choose(rng, EMAIL_DOMAINS)}"
@@ -87,15 +106,23 @@ def _identities(rng: random.Random, ids: IdCounter, batch: Batch, person: Person
         rows.append((ids.take("customer_identities"), person.id, "twitter", handle, False, at))
 
 
-def new_order(ids: IdCounter, batch: Batch, *, customer_id: int, product: tuple[int, int, int],
-              at: int, quantity: int = 1) -> OrderRef:
+def new_order(
+    ids: IdCounter,
+    batch: Batch,
+    *,
+    customer_id: int,
+    product: tuple[int, int, int],
+    at: int,
+    quantity: int = 1,
+) -> OrderRef:
     """`product` is (index in the catalogue, product id, unit price in cents)."""
     index, product_id, price = product
     order_id = ids.take("orders")
     external_id = f"HW-{100_000 + order_id}"
     amount = price * quantity
     batch.rows["orders"].append(
-        (order_id, customer_id, product_id, external_id, at, amount, CURRENCY))
+        (order_id, customer_id, product_id, external_id, at, amount, CURRENCY)
+    )
     return OrderRef(order_id, external_id, index, amount)
 
 

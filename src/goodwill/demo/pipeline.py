@@ -25,8 +25,9 @@ _DONE = "done"
 
 
 @contextmanager
-def generated_batches(world: World, *, conversations: int, seed: int, now: int,
-                      in_background: bool) -> Iterator[Iterator[Batch]]:
+def generated_batches(
+    world: World, *, conversations: int, seed: int, now: int, in_background: bool
+) -> Iterator[Iterator[Batch]]:
     """The run's batches in order; the same rows whether or not they come from a subprocess.
 
     Enter it before starting any thread (such as a progress bar), since it forks on Linux.
@@ -36,8 +37,12 @@ def generated_batches(world: World, *, conversations: int, seed: int, now: int,
         return
     context = multiprocessing.get_context("fork")
     batches: Any = context.Queue(maxsize=QUEUE_DEPTH)
-    worker = context.Process(target=_produce, args=(batches, world, conversations, seed, now),
-                             name="goodwill-demo-generator", daemon=True)
+    worker = context.Process(
+        target=_produce,
+        args=(batches, world, conversations, seed, now),
+        name="goodwill-demo-generator",
+        daemon=True,
+    )
     worker.start()
     try:
         yield _drain(batches, worker)

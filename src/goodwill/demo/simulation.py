@@ -62,12 +62,25 @@ class ConversationSim:
     """The state of one conversation; call the actions in time order, then `row()`."""
 
     def __init__(  # noqa: PLR0913 - the columns a new conversation is opened with
-        self, *, conversation_id: int, created_at: int, channel: str, priority: str,
-        team_id: int, sla: SlaTargets | None, clock: BusinessClock, ids: IdCounter,
-        events: list[Row], messages: list[Row],
+        self,
+        *,
+        conversation_id: int,
+        created_at: int,
+        channel: str,
+        priority: str,
+        team_id: int,
+        sla: SlaTargets | None,
+        clock: BusinessClock,
+        ids: IdCounter,
+        events: list[Row],
+        messages: list[Row],
     ) -> None:
         self.id, self.created_at, self.channel, self.priority = (
-            conversation_id, created_at, channel, priority)
+            conversation_id,
+            created_at,
+            channel,
+            priority,
+        )
         self.team_id, self.sla, self.clock, self.ids = team_id, sla, clock, ids
         self.events, self.messages = events, messages
         self.status = S.NEW
@@ -81,8 +94,9 @@ class ConversationSim:
         self.resolved_at: int | None = None
         self.closed_at: int | None = None
         self.paused_at: int | None = None
-        self.fr_due = clock.add(created_at, sla.first_response) if sla and sla.first_response \
-            else None
+        self.fr_due = (
+            clock.add(created_at, sla.first_response) if sla and sla.first_response else None
+        )
         self.res_due = clock.add(created_at, sla.resolution) if sla and sla.resolution else None
         self.nr_due: int | None = None
         self.fr_breached: int | None = None
@@ -93,8 +107,13 @@ class ConversationSim:
     # Actions -------------------------------------------------------------------------------
 
     def open(self, subject: str, *, actor: int | None) -> None:
-        self._event("created", self.created_at, actor, None,
-                    f'{{"channel": "{self.channel}", "subject": {json_text(subject)}}}')
+        self._event(
+            "created",
+            self.created_at,
+            actor,
+            None,
+            f'{{"channel": "{self.channel}", "subject": {json_text(subject)}}}',
+        )
 
     def assign(self, at: int, agent_id: int, *, actor: int | None, method: str) -> None:
         self._advance(at)
@@ -116,12 +135,14 @@ class ConversationSim:
 
     def tag(self, at: int, name: str, *, actor: int) -> None:
         self._advance(at)
-        self._event("tags_changed", at, actor, None,
-                    f'{{"added": [{json_text(name)}], "removed": []}}')
+        self._event(
+            "tags_changed", at, actor, None, f'{{"added": [{json_text(name)}], "removed": []}}'
+        )
         self._touch(at)
 
-    def customer_message(self, at: int, text: str, *, customer_id: int, external_id: str | None
-                         ) -> int:
+    def customer_message(
+        self, at: int, text: str, *, customer_id: int, external_id: str | None
+    ) -> int:
         self._advance(at)
         message_id = self._message(at, "inbound", "customer", None, customer_id, text, external_id)
         self._event("message_added", at, None, message_id, _INBOUND)
@@ -136,8 +157,9 @@ class ConversationSim:
             self.nr_breached = None
         return message_id
 
-    def agent_reply(self, at: int, text: str, *, agent_id: int, status_after: S | None,
-                    external_id: str) -> int:
+    def agent_reply(
+        self, at: int, text: str, *, agent_id: int, status_after: S | None, external_id: str
+    ) -> int:
         self._advance(at)
         message_id = self._message(at, "outbound", "agent", agent_id, None, text, external_id)
         self._event("message_added", at, agent_id, message_id, _OUTBOUND)
@@ -178,16 +200,41 @@ class ConversationSim:
         due = [moment for _, moment in self._pending_targets()]
         return min(due) if due else None
 
-    def row(self, *, reference: str, subject: str, customer_id: int, product_id: int | None,
-            topic: str) -> Row:
+    def row(
+        self, *, reference: str, subject: str, customer_id: int, product_id: int | None, topic: str
+    ) -> Row:
         return (
-            self.id, reference, subject, customer_id, self.channel, self.status.value,
-            self.priority, self.team_id, self.assignee_id, product_id, topic, False,
-            self.message_count, self.created_at, self.updated_at, self.last_activity_at,
-            self.last_customer_message_at, self.last_agent_reply_at, self.first_response_at,
-            self.resolved_at, self.closed_at, self.reopened_count, self.assignment_count,
-            self.sla.policy_id if self.sla else None, self.fr_due, self.nr_due, self.res_due,
-            self.sla_due_at(), self.paused_at, self.fr_breached, self.nr_breached,
+            self.id,
+            reference,
+            subject,
+            customer_id,
+            self.channel,
+            self.status.value,
+            self.priority,
+            self.team_id,
+            self.assignee_id,
+            product_id,
+            topic,
+            False,
+            self.message_count,
+            self.created_at,
+            self.updated_at,
+            self.last_activity_at,
+            self.last_customer_message_at,
+            self.last_agent_reply_at,
+            self.first_response_at,
+            self.resolved_at,
+            self.closed_at,
+            self.reopened_count,
+            self.assignment_count,
+            self.sla.policy_id if self.sla else None,
+            self.fr_due,
+            self.nr_due,
+            self.res_due,
+            self.sla_due_at(),
+            self.paused_at,
+            self.fr_breached,
+            self.nr_breached,
             self.res_breached,
         )
 
@@ -278,27 +325,51 @@ class ConversationSim:
         if at > self.last_activity_at:
             self.last_activity_at = at
 
-    def _message(self, at: int, direction: str, author_kind: str, agent_id: int | None,
-                 customer_id: int | None, text: str, external_id: str | None) -> int:
+    def _message(
+        self,
+        at: int,
+        direction: str,
+        author_kind: str,
+        agent_id: int | None,
+        customer_id: int | None,
+        text: str,
+        external_id: str | None,
+    ) -> int:
         message_id = self.ids.next["messages"]
         self.ids.next["messages"] = message_id + 1
-        self.messages.append((
-            message_id, self.id, self.channel, direction, author_kind, agent_id, customer_id,
-            text, external_id, False, "sent" if direction == "outbound" else None, at,
-        ))
+        self.messages.append(
+            (
+                message_id,
+                self.id,
+                self.channel,
+                direction,
+                author_kind,
+                agent_id,
+                customer_id,
+                text,
+                external_id,
+                False,
+                "sent" if direction == "outbound" else None,
+                at,
+            )
+        )
         self.message_count += 1
         self._touch(at)
         return message_id
 
-    def _event(self, kind: str, at: int, actor: int | None, message_id: int | None,
-               data: str) -> None:
+    def _event(
+        self, kind: str, at: int, actor: int | None, message_id: int | None, data: str
+    ) -> None:
         event_id = self.ids.next["conversation_events"]
         self.ids.next["conversation_events"] = event_id + 1
         self.events.append((event_id, self.id, kind, at, actor, message_id, data))
 
 
-_BREACH_FIELD = {"first_response": "fr_breached", "next_response": "nr_breached",
-                 "resolution": "res_breached"}
+_BREACH_FIELD = {
+    "first_response": "fr_breached",
+    "next_response": "nr_breached",
+    "resolution": "res_breached",
+}
 _STATUS_DATA: dict[tuple[str, str], str] = {}
 
 

@@ -30,9 +30,13 @@ SELF_ASSIGN_RATE = 0.4
 LATER_REPLY = 0.8  # later replies take this share of the agent's usual first-reply time
 GOES_QUIET_RATE = 0.08  # never answers the agent's question; resolved after QUIET_WAIT
 QUIET_WAIT = 3 * (7 * 3600 + 1800)  # three business days
-_PROMISE_KINDS = {"delivery": ("courier", "callback", "update"), "refund": ("refund", "update"),
-                  "defect": ("callback", "update"), "how_to": ("callback", "update"),
-                  "billing": ("refund", "callback")}
+_PROMISE_KINDS = {
+    "delivery": ("courier", "callback", "update"),
+    "refund": ("refund", "update"),
+    "defect": ("callback", "update"),
+    "how_to": ("callback", "update"),
+    "billing": ("refund", "callback"),
+}
 
 
 class _PastNow(Exception):
@@ -125,10 +129,12 @@ class Story:
                 agent = dispatcher.auto(case.team, at)
                 if agent is not None:
                     sim.assign(at, agent, actor=None, method=case.team.strategy)
-        opener = wording.customer_text(self.rng, choose(self.rng, case.scenario.openers),
-                                       case.slots, case.channel.name)
-        sim.customer_message(at, opener, customer_id=case.customer_id,
-                             external_id=self._inbound_id(at))
+        opener = wording.customer_text(
+            self.rng, choose(self.rng, case.scenario.openers), case.slots, case.channel.name
+        )
+        sim.customer_message(
+            at, opener, customer_id=case.customer_id, external_id=self._inbound_id(at)
+        )
         if agent is None:
             at = self._at(case.team.clock.add(at, self._business_delay(20 * 60, live=0.1)))
             agent = dispatcher.by_hand(case.team, at)
@@ -197,8 +203,9 @@ class Story:
         if ending < CUSTOMER_THANKS_RATE and self._room_for(2):
             self._reply(at, body, status_after=None)
             at = self._customer_writes(at, choose(rng, texts.CUSTOMER_THANKS))
-            at = self._at(self.case.team.clock.add(at, self._agent_delay(self._handler(),
-                                                                        first=False) // 4))
+            at = self._at(
+                self.case.team.clock.add(at, self._agent_delay(self._handler(), first=False) // 4)
+            )
             self.sim.change_status(at, S.RESOLVED, actor=self._handler())
             return at
         if ending < CUSTOMER_THANKS_RATE + NO_CONFIRMATION_RATE:
@@ -216,8 +223,17 @@ class Story:
         sentence, description = wording.promise_texts(kind, phrase, due, clock, slots)
         body += sentence + wording.closing(self.rng, thanked=self.outcome.thanked)
         message_id = self._reply(at, body, status_after=S.ON_HOLD)
-        promise: list[object] = [self.context.ids.take("promises"), self.sim.id, message_id,
-                                 self._handler(), description, at, due, None, None]
+        promise: list[object] = [
+            self.context.ids.take("promises"),
+            self.sim.id,
+            message_id,
+            self._handler(),
+            description,
+            at,
+            due,
+            None,
+            None,
+        ]
         self.outcome.promise = promise
         if self.rng.random() < self._habits().keeps_promises:
             working = clock.between(at, due)  # follow up in working time before the deadline
@@ -235,28 +251,41 @@ class Story:
         at = self._customer_writes(due, choose(self.rng, texts.CHASERS), median=5 * 3600)
         at = self._at(clock.add(at, self._agent_delay(self._handler(), first=False)))
         apology = choose(self.rng, replies.APOLOGIES) + "It's all sorted now."
-        self._reply(at, apology + wording.closing(self.rng, thanked=self.outcome.thanked),
-                    status_after=S.RESOLVED)
+        self._reply(
+            at,
+            apology + wording.closing(self.rng, thanked=self.outcome.thanked),
+            status_after=S.RESOLVED,
+        )
         return at
 
     def _reopens(self, at: int) -> int:
         effects = self.context.effects
-        chance = reopen_probability(asked_needs=self.outcome.asked,
-                                    defect_period=self.case.defect_period, effects=effects)
+        chance = reopen_probability(
+            asked_needs=self.outcome.asked, defect_period=self.case.defect_period, effects=effects
+        )
         count = 0
         while self.rng.random() < (chance if count == 0 else effects.second_reopen):
             if not self._room_for(2):
                 break
             count += 1
             at = self._at(at + int(self.rng.uniform(0.3, 3.5) * DAY))
-            self.sim.customer_message(at, wording.customer_text(
-                self.rng, self.case.scenario.reopener, self.case.slots, self.case.channel.name),
-                customer_id=self.case.customer_id, external_id=self._inbound_id(at))
-            at = self._at(self.case.team.clock.add(at, self._agent_delay(self._handler(),
-                                                                        first=False)))
+            self.sim.customer_message(
+                at,
+                wording.customer_text(
+                    self.rng, self.case.scenario.reopener, self.case.slots, self.case.channel.name
+                ),
+                customer_id=self.case.customer_id,
+                external_id=self._inbound_id(at),
+            )
+            at = self._at(
+                self.case.team.clock.add(at, self._agent_delay(self._handler(), first=False))
+            )
             body = self.case.scenario.second_fix
-            self._reply(at, body + wording.closing(self.rng, thanked=self.outcome.thanked),
-                        status_after=S.RESOLVED)
+            self._reply(
+                at,
+                body + wording.closing(self.rng, thanked=self.outcome.thanked),
+                status_after=S.RESOLVED,
+            )
         return at
 
     def _close(self, at: int) -> None:
@@ -267,16 +296,22 @@ class Story:
     def _reply(self, at: int, body: str, *, status_after: S | None) -> int:
         sim = self.sim
         text = wording.agent_text(body, self.case.slots, sim.channel)
-        return sim.agent_reply(at, text, agent_id=self._handler(), status_after=status_after,
-                               external_id=self._outbound_id())
+        return sim.agent_reply(
+            at,
+            text,
+            agent_id=self._handler(),
+            status_after=status_after,
+            external_id=self._outbound_id(),
+        )
 
     def _customer_writes(self, after: int, body: str, *, median: int | None = None) -> int:
         channel = self.case.channel
         delay = int((median or channel.customer_reply_median) * self.rng.lognormvariate(0, 1.0))
         at = self._at(after + max(15, delay))
         text = wording.customer_text(self.rng, body, self.case.slots, channel.name)
-        self.sim.customer_message(at, text, customer_id=self.case.customer_id,
-                                  external_id=self._inbound_id(at))
+        self.sim.customer_message(
+            at, text, customer_id=self.case.customer_id, external_id=self._inbound_id(at)
+        )
         return at
 
     def _acknowledgement(self) -> str:

@@ -12,25 +12,47 @@ from goodwill.demo.worktime import BusinessClock
 Slots = dict[str, str]
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_SCENARIOS = {(topic, spec.slug): scenarios_for(topic, spec.slug)
-              for topic in SCENARIOS for spec in PRODUCTS}
+_SCENARIOS = {
+    (topic, spec.slug): scenarios_for(topic, spec.slug) for topic in SCENARIOS for spec in PRODUCTS
+}
 SHORT_FORM_CHANNELS = frozenset({"chat", "sms", "social", "phone"})
 
 
 def conversation_slots(  # noqa: PLR0913 - the facts a conversation's texts mention
-    rng: random.Random, *, first_name: str, full_name: str, product: tuple[str, str, str],
-    order: str, amount_cents: int, reference: str, days: tuple[str, str], courier: str,
+    rng: random.Random,
+    *,
+    first_name: str,
+    full_name: str,
+    product: tuple[str, str, str],
+    order: str,
+    amount_cents: int,
+    reference: str,
+    days: tuple[str, str],
+    courier: str,
 ) -> Slots:
     slug, name, short = product
     problem = choose(rng, texts.PROBLEMS[slug])
     return {
-        "first_name": first_name, "full_name": full_name, "product": name, "item": short,
-        "order": order, "order_digits": order[-6:], "ref": reference, "courier": courier,
-        "day": days[0], "soon": days[1],
+        "first_name": first_name,
+        "full_name": full_name,
+        "product": name,
+        "item": short,
+        "order": order,
+        "order_digits": order[-6:],
+        "ref": reference,
+        "courier": courier,
+        "day": days[0],
+        "soon": days[1],
         "amount": f"£{amount_cents // 100}.{amount_cents % 100:02d}",
-        "problem": problem, "problem_sentence": problem[0].upper() + problem[1:] + ".",
-        "question": choose(rng, texts.QUESTIONS[slug]), "batch": DEFECT_BATCH,
-        "agent": "", "team": "", "signature": SIGNATURE, "due": "", "promised": "",
+        "problem": problem,
+        "problem_sentence": problem[0].upper() + problem[1:] + ".",
+        "question": choose(rng, texts.QUESTIONS[slug]),
+        "batch": DEFECT_BATCH,
+        "agent": "",
+        "team": "",
+        "signature": SIGNATURE,
+        "due": "",
+        "promised": "",
     }
 
 
@@ -38,8 +60,9 @@ def subject(rng: random.Random, topic: str, slots: Slots, *, surge: bool) -> str
     return choose(rng, texts.DEFECT_SUBJECTS if surge else texts.SUBJECTS[topic]).format_map(slots)
 
 
-def scenario(rng: random.Random, topic: str, product: str, slots: Slots, *, surge: bool
-             ) -> Scenario:
+def scenario(
+    rng: random.Random, topic: str, product: str, slots: Slots, *, surge: bool
+) -> Scenario:
     if surge:
         slots["problem"] = "water is leaking from the base when it's filled"
         return DEFECT_SURGE
@@ -88,8 +111,9 @@ def promise_deadline(kind: str, made_at: int, clock: BusinessClock) -> tuple[int
     return clock.add(made_at, 2 * (7 * 3600 + 1800)), "within two working days"
 
 
-def promise_texts(kind: str, due_phrase: str, due_at: int, clock: BusinessClock,
-                  slots: Slots) -> tuple[str, str]:
+def promise_texts(
+    kind: str, due_phrase: str, due_at: int, clock: BusinessClock, slots: Slots
+) -> tuple[str, str]:
     """The sentence in the reply and the promise's description (with an absolute deadline)."""
     slots["due"] = due_phrase
     sentence = replies.PROMISES[kind].format_map(slots)

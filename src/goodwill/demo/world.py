@@ -64,21 +64,36 @@ def standalone_world(now_year: int, first_ids: dict[str, int] | None = None) -> 
     calendar = demo_calendar(*calendar_years(now_year))
     agent_ids = {spec.key: number for number, spec in enumerate(ROSTER, start=1)}
     return World(
-        agents=tuple(AgentRef(agent_ids[spec.key], spec.key, spec.name, spec.capacity)
-                     for spec in ROSTER),
+        agents=tuple(
+            AgentRef(agent_ids[spec.key], spec.key, spec.name, spec.capacity) for spec in ROSTER
+        ),
         teams=tuple(
-            TeamRef(number, team.name, team.strategy,
-                    tuple(agent_ids[spec.key] for spec in ROSTER if team.name in spec.teams),
-                    agent_ids[TEAM_MANAGERS[team.name]], calendar)
+            TeamRef(
+                number,
+                team.name,
+                team.strategy,
+                tuple(agent_ids[spec.key] for spec in ROSTER if team.name in spec.teams),
+                agent_ids[TEAM_MANAGERS[team.name]],
+                calendar,
+            )
             for number, team in enumerate(TEAMS, start=1)
         ),
         products=tuple(ProductRef(number, spec.slug) for number, spec in enumerate(PRODUCTS, 1)),
-        companies=tuple(CompanyRef(number, domain) for number, (_, domain)
-                        in enumerate(COMPANIES, start=1)),
+        companies=tuple(
+            CompanyRef(number, domain) for number, (_, domain) in enumerate(COMPANIES, start=1)
+        ),
         sla_rules=tuple(
-            SlaPolicyRule(number, spec.priority, spec.channel, SlaTargets(
-                timedelta(seconds=spec.first_response), timedelta(seconds=spec.next_response),
-                timedelta(seconds=spec.resolution)), spec.position)
+            SlaPolicyRule(
+                number,
+                spec.priority,
+                spec.channel,
+                SlaTargets(
+                    timedelta(seconds=spec.first_response),
+                    timedelta(seconds=spec.next_response),
+                    timedelta(seconds=spec.resolution),
+                ),
+                spec.position,
+            )
             for number, spec in enumerate(SLA_POLICIES, start=1)
         ),
         tag_ids={"vip": 1, "ember-leak": 2},

@@ -27,8 +27,12 @@ SQLITE_TIME = "datetime(?, 'unixepoch') || '.000000'"
 # While seeding, on the seeding connection only: no per-row foreign-key checks (the rows are
 # consistent by construction), a 256 MiB page cache, no fsync per commit and fewer checkpoints.
 # A crash of the machine (not of the process) during a seed can lose or damage the seeded data.
-SQLITE_BULK = {"foreign_keys": 0, "cache_size": -262_144, "synchronous": 0,
-               "wal_autocheckpoint": 20_000}
+SQLITE_BULK = {
+    "foreign_keys": 0,
+    "cache_size": -262_144,
+    "synchronous": 0,
+    "wal_autocheckpoint": 20_000,
+}
 
 _FTS5 = re.compile(r"using\s+fts5\s*\((?P<arguments>.*)\)\s*$", re.IGNORECASE | re.DOTALL)
 
@@ -50,13 +54,20 @@ def check_columns() -> None:
     for name, columns in COLUMNS.items():
         table = all_models.metadata.tables[name]
         unknown = set(columns) - set(table.c.keys())
-        missing = {column.name for column in table.columns if not column.nullable
-                   and column.server_default is None and column.name not in columns
-                   and not (column.primary_key and column.autoincrement is True)}
+        missing = {
+            column.name
+            for column in table.columns
+            if not column.nullable
+            and column.server_default is None
+            and column.name not in columns
+            and not (column.primary_key and column.autoincrement is True)
+        }
         times = {column for column in columns if isinstance(table.c[column].type, UtcDateTime)}
         if unknown or missing or times != set(columns) & TIME_COLUMNS:
-            raise RuntimeError(f"demo rows for {name} disagree with the model: "
-                               f"unknown {unknown}, missing {missing}")
+            raise RuntimeError(
+                f"demo rows for {name} disagree with the model: "
+                f"unknown {unknown}, missing {missing}"
+            )
 
 
 @contextmanager
@@ -93,16 +104,23 @@ def reset_sequences(engine: Engine) -> None:
         return
     with engine.begin() as connection:
         for name in ID_TABLES:
-            connection.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {name}), false)"))
+            connection.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                    f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {name}), false)"
+                )
+            )
 
 
 # SQLite ------------------------------------------------------------------------------------
 
+
 def _write_sqlite(connection: Connection, batch: Batch) -> None:
-    indexes = [index for table in ("conversations", "messages")
-               for index in full_text_indexes(connection, table)]
+    indexes = [
+        index
+        for table in ("conversations", "messages")
+        for index in full_text_indexes(connection, table)
+    ]
     for index in indexes:
         connection.exec_driver_sql(f'DROP TRIGGER "{index.trigger}"')
     for name, rows in batch.rows.items():
@@ -126,20 +144,24 @@ def full_text_indexes(connection: Connection, table: str) -> list[FullTextIndex]
     found = []
     virtual = connection.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE "
-        "'CREATE VIRTUAL TABLE%'").all()
+        "'CREATE VIRTUAL TABLE%'"
+    ).all()
     triggers = connection.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
-        (table,)).all()
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,)
+    ).all()
     for fts_table, sql in virtual:
         parsed = _parse_fts5(sql)
         if parsed is None or parsed[0] != table:
             continue
         for trigger, trigger_sql in triggers:
             compact = " ".join(trigger_sql.lower().split())
-            if "after insert on" in compact and f"insert into {fts_table.lower()}(" in \
-                    compact.replace(" (", "("):
-                found.append(FullTextIndex(table, fts_table, parsed[1], parsed[2], trigger,
-                                           trigger_sql))
+            if (
+                "after insert on" in compact
+                and f"insert into {fts_table.lower()}(" in compact.replace(" (", "(")
+            ):
+                found.append(
+                    FullTextIndex(table, fts_table, parsed[1], parsed[2], trigger, trigger_sql)
+                )
     return found
 
 
@@ -165,24 +187,40 @@ def _index_rows(connection: Connection, index: FullTextIndex, first: int, last: 
     connection.exec_driver_sql(
         f"INSERT INTO {index.fts_table} (rowid, {columns}) "
         f"SELECT {index.rowid}, {columns} FROM {index.table} "
-        f"WHERE {index.rowid} BETWEEN ? AND ?", (first, last))
+        f"WHERE {index.rowid} BETWEEN ? AND ?",
+        (first, last),
+    )
 
 
 # Other databases ---------------------------------------------------------------------------
+
 
 def _write_portable(connection: Connection, batch: Batch) -> None:
     for name, rows in batch.rows.items():
         if rows:
             table: Table = all_models.metadata.tables[name]
             convert = _converters(name)
-            connection.execute(insert(table), [
-                {column: to(value) for (column, to), value in zip(convert, row, strict=True)}
-                for row in rows])
+            connection.execute(
+                insert(table),
+                [
+                    {column: to(value) for (column, to), value in zip(convert, row, strict=True)}
+                    for row in rows
+                ],
+            )
 
 
 def _converters(name: str) -> list[tuple[str, Callable[[Any], Any]]]:
-    return [(column, _as_datetime if column in TIME_COLUMNS else
-             _as_json if column in JSON_COLUMNS else _same) for column in COLUMNS[name]]
+    return [
+        (
+            column,
+            _as_datetime
+            if column in TIME_COLUMNS
+            else _as_json
+            if column in JSON_COLUMNS
+            else _same,
+        )
+        for column in COLUMNS[name]
+    ]
 
 
 def _as_datetime(value: int | None) -> datetime | None:
