@@ -16,11 +16,7 @@ IdentityKey = tuple[str, str]
 def _normalised_keys(wanted: Sequence[tuple[IdentityKind, str, str]]) -> dict[IdentityKey, str]:
     names: dict[IdentityKey, str] = {}
     for kind, value, name in wanted:
-        try:
-            key = (kind.value, normalise_identity(kind, value))
-        except InvalidIdentity as error:
-            raise Invalid(str(error)) from error
-        names.setdefault(key, name)
+        names.setdefault(identity_key(kind, value), name)
     return names
 
 
