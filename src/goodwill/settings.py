@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 WEAK_SECRETS = {"", "changeme", "secret", "change-me", "dev"}
@@ -19,8 +19,22 @@ class Settings(BaseSettings):
     secret_key: str = Field(min_length=16)
     environment: Literal["development", "production", "test"] = "development"
     base_url: str = "http://127.0.0.1:8000"
-    email_backend: Literal["console", "capture"] = "console"  # smtp comes with the email work
+    email_backend: Literal["console", "capture", "smtp"] = "console"
     support_address: str = "support@goodwill.example"
+    inbound_addresses: list[str] = Field(default_factory=list)  # more addresses we accept
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    smtp_security: Literal["none", "starttls", "tls"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = 30.0
+    smtpd_enabled: bool = False
+    smtpd_host: str = "127.0.0.1"
+    smtpd_port: int = 2525
+    smtpd_max_message_bytes: int = 25 * 1024 * 1024
+    imap_poll_seconds: int = Field(default=60, ge=5)
+    email_reply_to_closed: Literal["reopen", "new_linked"] = "reopen"
+    email_auto_acknowledge: bool = True
     run_worker_in_process: bool = False
     worker_poll_seconds: float = 1.0
     worker_batch_size: int = 20

@@ -108,7 +108,7 @@ def test_jobs_lists_registered_handlers(cli_env: dict[str, str], tmp_path: Path)
 
 def test_unknown_email_backend_is_refused_at_start(cli_env: dict[str, str], tmp_path: Path) -> None:
     result = run_cli(
-        "migrate", env_extra=cli_env | {"GOODWILL_EMAIL_BACKEND": "smtp"}, cwd=tmp_path
+        "migrate", env_extra=cli_env | {"GOODWILL_EMAIL_BACKEND": "carrier-pigeon"}, cwd=tmp_path
     )
     assert result.returncode == 2
     assert "GOODWILL_EMAIL_BACKEND" in result.stderr

@@ -1,0 +1,1 @@
+"""Email: receiving (SMTP, IMAP, import), parsing, threading and sending real mail."""
