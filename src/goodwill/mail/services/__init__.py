@@ -1,0 +1,1 @@
+"""Email use-cases: accept, file, import, poll, send."""
