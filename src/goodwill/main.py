@@ -23,6 +23,13 @@ from goodwill.core.db import Database
 from goodwill.core.jobs.worker import Worker
 from goodwill.customers import api as customers_api
 from goodwill.customers import pages as customers_pages
+from goodwill.mail import api as mail_api
+from goodwill.mail import mailbox_api
+from goodwill.mail import pages as mail_pages
+from goodwill.quality import api as quality_api
+from goodwill.quality import pages as quality_pages
+from goodwill.quality import review_api as quality_review_api
+from goodwill.quality import review_pages as quality_review_pages
 from goodwill.settings import Settings
 from goodwill.web import health
 from goodwill.web.body_limit import BodyLimitMiddleware
@@ -38,8 +45,19 @@ API_ROUTERS = (
     conversations_api.router,
     conversations_import_api.router,
     sla_policies_api.router,
+    quality_review_api.router,
+    quality_api.router,
+    mailbox_api.router,
+    mail_api.router,
 )
-PAGE_ROUTERS = (agents_pages.router, conversations_pages.router, customers_pages.router)
+PAGE_ROUTERS = (
+    agents_pages.router,
+    conversations_pages.router,
+    customers_pages.router,
+    mail_pages.router,
+    quality_review_pages.router,
+    quality_pages.router,
+)
 
 log = logging.getLogger("goodwill")
 

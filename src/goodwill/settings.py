@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     email_backend: Literal["console", "capture", "smtp"] = "console"
     support_address: str = "support@goodwill.example"
+    support_name: str = "Support"
     inbound_addresses: list[str] = Field(default_factory=list)  # more addresses we accept
     smtp_host: str = "localhost"
     smtp_port: int = 587

@@ -1,4 +1,4 @@
-"""`goodwill` commands: serve, worker, migrate, demo, seed, users, tokens, jobs."""
+"""`goodwill` commands: serve, worker, migrate, demo, seed, users, tokens, jobs, smtpd."""
 
 import logging
 import threading
@@ -8,8 +8,13 @@ import typer
 import uvicorn
 
 from goodwill.cli.accounts import tokens_app, users_app
+from goodwill.cli.analyze import analyze_app
 from goodwill.cli.common import console, friendly_errors, load_settings, open_database
 from goodwill.cli.demo import run_demo
+from goodwill.cli.import_mail import import_mail_command
+from goodwill.cli.mailboxes import mailboxes_app
+from goodwill.cli.quality import quality_app
+from goodwill.cli.smtpd import smtpd, smtpd_if_enabled
 from goodwill.core.clock import SystemClock
 from goodwill.schema import upgrade_to_head
 
@@ -20,6 +25,11 @@ app = typer.Typer(
 )
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(mailboxes_app, name="mailboxes")
+app.add_typer(analyze_app, name="analyze")
+app.add_typer(quality_app, name="quality")
+app.command("smtpd")(smtpd)
+app.command("import-mail")(import_mail_command)
 
 
 def _configure_logging() -> None:
@@ -44,20 +54,23 @@ def serve(
                 "[red]--with-worker needs --workers 1; run `goodwill worker` instead[/red]"
             )
             raise typer.Exit(2)
-        uvicorn.run(
-            "goodwill.main:create_app_from_environment",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="warning",
-        )
+        with smtpd_if_enabled(settings):
+            uvicorn.run(
+                "goodwill.main:create_app_from_environment",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="warning",
+            )
         return
     from goodwill.main import create_app  # imported late: keeps `goodwill --help` fast
 
     if with_worker:
         settings = settings.model_copy(update={"run_worker_in_process": True})
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    web_app = create_app(settings)
+    with smtpd_if_enabled(settings, web_app.state.database):
+        uvicorn.run(web_app, host=host, port=port, log_level="info")
 
 
 @app.command()

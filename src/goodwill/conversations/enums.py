@@ -40,6 +40,9 @@ class EventKind(StrEnum):
     CLOSED = "closed"
     SLA_BREACHED = "sla_breached"
     CUSTOMER_MERGED = "customer_merged"
+    PARTICIPANT_ADDED = "participant_added"  # someone in CC joined the thread
+    DELIVERY_FAILED = "delivery_failed"  # a bounce or a refused send; data says why
+    LINKED = "linked"  # a follow-up conversation was opened from this one
 
 
 class SlaMetric(StrEnum):

@@ -7,9 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from goodwill.core.db import Base
 from goodwill.core.types import JsonDict, UtcDateTime
+from goodwill.quality.rubric import FAILURE_MODES, STEPS
 
-STEPS = ("acknowledgement", "rapport", "needs", "solution", "gratitude")
-FAILURE_MODES = ("not_listening", "ignored", "promise_broken", "lacking_knowledge", "no_follow_up")
+__all__ = ["FAILURE_MODES", "STEPS", "QualityReview", "QualityRubric", "QualityScore"]
 
 
 class QualityScore(Base):
@@ -23,6 +23,9 @@ class QualityScore(Base):
         Index("ix_quality_scores_agent_scored", "agent_id", "scored_at"),
         Index("ix_quality_scores_team_scored", "team_id", "scored_at"),
         Index("ix_quality_scores_total", "total"),
+        # Scorecards bucket by the scored conversation's last change (migration 0006).
+        Index("ix_quality_scores_agent_activity", "agent_id", "conversation_updated_at"),
+        Index("ix_quality_scores_team_activity", "team_id", "conversation_updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,4 +92,16 @@ class QualityReview(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     total: Mapped[float] = mapped_column(Float, default=0.0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class QualitySweepMark(Base):
+    """How far the scoring sweep has walked: by last activity, and by conversation id for
+    conversations that arrive with past times (imports, seeding). One row per walk."""
+
+    __tablename__ = "quality_sweep_marks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    activity_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    conversation_id: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

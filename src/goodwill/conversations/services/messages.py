@@ -28,6 +28,7 @@ from goodwill.core.errors import Conflict, Forbidden
 from goodwill.core.jobs.enqueue import enqueue
 
 DELIVER_JOB = "conversations.deliver_message"
+DELIVER_ATTEMPTS = 12  # backoff from 5 s doubling, capped at 1 h: about 2.5 hours of retries
 
 
 def find_message_by_external_id(
@@ -103,7 +104,9 @@ def add_message(
     else:
         _after_agent_reply(session, conversation, data=data, at=at, actor_id=actor_id)
         # Created once per new message, so no dedupe key; the handler skips sent messages.
-        enqueue(session, DELIVER_JOB, {"message_id": message.id}, now=now)
+        enqueue(
+            session, DELIVER_JOB, {"message_id": message.id}, now=now, max_attempts=DELIVER_ATTEMPTS
+        )
     return message
 
 

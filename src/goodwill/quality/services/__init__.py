@@ -1,0 +1,1 @@
+"""Quality use-cases, one module per verb."""
