@@ -10,6 +10,7 @@ attachments and bounces. The SQLite file is recreated; a PostgreSQL database mus
 
 import argparse
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -156,6 +157,15 @@ def generate_mbox(path: Path, *, messages: int, seed: int) -> int:
     return len(mails)
 
 
+def _cpu() -> tuple[float, float]:
+    """CPU seconds of this process and of its finished children (the parsing processes)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("path", type=Path, nargs="?", help="SQLite file to (re)create")
@@ -163,6 +173,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=None, help="parsing processes (CPUs - 1)")
     arguments = parser.parse_args(argv)
     if arguments.database_url:
         url = arguments.database_url
@@ -189,18 +200,25 @@ def main(argv: list[str]) -> int:
         )
         database = Database(url)
         for run in ("first import", "same mbox again"):
+            before = _cpu()
             summary = run_mail_import(
                 database,
                 open_mail_source(mbox),
                 settings=settings,
                 now=datetime.now(UTC),
                 batch_size=arguments.batch_size,
+                workers=arguments.jobs,
+            )
+            main_cpu, workers_cpu = (
+                after - start for after, start in zip(_cpu(), before, strict=True)
             )
             print(
                 f"{run}: {summary.read:,} messages in {summary.seconds:.1f} s = "
                 f"{summary.read / summary.seconds:,.0f} messages/s ({summary.stored:,} stored, "
                 f"{summary.duplicates:,} duplicates, {summary.bounces:,} bounces, "
-                f"{len(summary.rejected):,} rejected, {summary.conversations:,} conversations)"
+                f"{len(summary.rejected):,} rejected, {summary.conversations:,} conversations); "
+                f"CPU per message: {main_cpu / summary.read * 1e6:,.0f} us in the importing "
+                f"process, {workers_cpu / summary.read * 1e6:,.0f} us in parsing processes"
             )
         with database.reader() as session:
             conversations = session.scalar(select(func.count()).select_from(Conversation))

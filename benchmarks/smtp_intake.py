@@ -130,7 +130,7 @@ def jobs_by_state(database: Database) -> dict[str, int]:
     return {f"{name} {status}": int(count) for name, status, count in rows}
 
 
-def run_worker_until(worker: Worker, remaining: Select[tuple[int]]) -> tuple[int, float, float]:
+def run_worker_until(worker: Worker, remaining: Select[int]) -> tuple[int, float, float]:
     """Run due jobs until `remaining` counts none; returns (jobs run, seconds, CPU seconds)."""
     began, cpu_began = time.perf_counter(), time.process_time()
     ran = 0
@@ -147,7 +147,7 @@ def run_worker_until(worker: Worker, remaining: Select[tuple[int]]) -> tuple[int
     return ran, time.perf_counter() - began, time.process_time() - cpu_began
 
 
-def unfinished(name: str | None = None) -> Select[tuple[int]]:
+def unfinished(name: str | None = None) -> Select[int]:
     query = select(func.count()).where(Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]))
     return query.where(Job.name == name) if name else query
 
@@ -165,7 +165,7 @@ def file_everything(url: str, log_path: Path) -> dict[str, object] | None:
         database_url=url,
         secret_key=SECRET,
         email_backend="capture",
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
     )
     worker = Worker(database, clock=SystemClock(), settings=settings)
     filing = run_worker_until(worker, unfinished(PROCESS_INBOUND_JOB))

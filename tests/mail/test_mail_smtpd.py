@@ -1,5 +1,6 @@
 """The built-in SMTP server: a real smtplib client on a loopback port, a committed database."""
 
+import logging
 import smtplib
 import threading
 import time
@@ -17,7 +18,7 @@ from goodwill.core.db import Database
 from goodwill.core.jobs.models import Job
 from goodwill.mail import smtpd as smtpd_module
 from goodwill.mail.models import InboundMail, InboundStatus
-from goodwill.mail.services.accept import PROCESS_INBOUND_JOB
+from goodwill.mail.services.accept import PROCESS_INBOUND_JOB, accept_raw_mail
 from goodwill.mail.smtpd import SmtpdStartError, SmtpServer
 from goodwill.settings import Settings
 
@@ -141,13 +142,16 @@ def test_too_big_is_552_whether_announced_or_not(server: SmtpServer, committed: 
 
 
 def test_a_database_failure_answers_451_and_stores_nothing(
-    server: SmtpServer, committed: Database, monkeypatch: pytest.MonkeyPatch
+    server: SmtpServer,
+    committed: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    real_accept = smtpd_module.accept_raw_mail
+    real_accept = accept_raw_mail
 
     def accept_then_fail(session: Session, raw: bytes, **fields: Any) -> InboundMail:
         real_accept(session, raw, **fields)  # the row is flushed, then the transaction fails
-        raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+        raise OperationalError("INSERT INTO inbound_mails", {"raw": raw}, Exception("disk full"))
 
     failing_id, retried_id = new_id(), new_id()
     with connect(server) as client:
@@ -160,6 +164,8 @@ def test_a_database_failure_answers_451_and_stores_nothing(
         client.sendmail(CUSTOMER, ["support@goodwill.example"], mail_bytes(retried_id))
     assert stored(committed, failing_id) == []
     assert len(stored(committed, retried_id)) == 1
+    [logged] = [r.getMessage() for r in caplog.records if "answered 451" in r.getMessage()]
+    assert logged.endswith(": OperationalError: disk full")  # not the SQL parameters (the mail)
 
 
 def test_one_message_for_several_recipients_is_stored_once(
@@ -225,7 +231,7 @@ def test_concurrent_senders_reusing_their_sessions_are_all_stored(
 def test_stopping_lets_a_message_being_stored_finish_and_acknowledges_it(
     committed: Database, smtp_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_accept = smtpd_module.accept_raw_mail
+    real_accept = accept_raw_mail
     storing = threading.Event()
 
     def slow_accept(session: Session, raw: bytes, **fields: Any) -> InboundMail:
@@ -256,3 +262,19 @@ def test_a_busy_port_is_a_sentence(committed: Database, smtp_settings: Settings)
             SmtpdStartError, match=f"Port {first.port} on 127.0.0.1 is already in use"
         ):
             second.start()
+
+
+def test_one_log_line_per_message_without_body_or_addresses(
+    server: SmtpServer, committed: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret_route = "support+GW-7K2Q9MXA@goodwill.example"
+    message_id = new_id()
+    with caplog.at_level(logging.INFO), connect(server) as client:
+        client.sendmail(CUSTOMER, [secret_route], mail_bytes(message_id, body="my PIN is 4321"))
+    [row] = stored(committed, message_id)
+    lines = [record.getMessage() for record in caplog.records]
+    assert [line for line in lines if "smtp accepted" in line] == [
+        next(line for line in lines if f"inbound_mail={row.id} " in line)
+    ]
+    logged = "\n".join(lines)
+    assert "4321" not in logged and "GW-7K2Q9MXA" not in logged and CUSTOMER not in logged

@@ -62,7 +62,8 @@ class ImportThreads:
     created: set[int] = field(default_factory=set)  # conversations this import started
 
     def merge(self, delta: "ImportThreads") -> None:
-        self.conversation_of.update(delta.conversation_of)
+        """Keep what the database cannot answer. A committed batch's Message-IDs are found in
+        the database, so `conversation_of` is not kept: memory stays small on big archives."""
         for message_id, conversation_id in delta.waiting.items():
             self.waiting.setdefault(message_id, conversation_id)
         self.bounces |= delta.bounces

@@ -18,6 +18,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from sqlalchemy.exc import StatementError
 
 import goodwill.all_models  # noqa: F401  (every table, so foreign keys resolve on flush)
 from goodwill.core.clock import Clock, SystemClock
@@ -83,9 +84,12 @@ class IntakeHandler:
         self.in_flight += 1
         try:
             stored_id = await self._run_store(raw, envelope.mail_from, list(envelope.rcpt_tos))
-        except Exception:
-            log.exception(
-                "smtp could not store a %d-byte message from %s", len(raw), _peer(session)
+        except Exception as error:  # whatever it was, the sender keeps the message and retries
+            log.error(
+                "smtp answered 451 to a %d-byte message from %s: %s",
+                len(raw),
+                _peer(session),
+                describe_failure(error),
             )
             return TEMPORARY_FAILURE
         finally:
@@ -116,6 +120,12 @@ class IntakeHandler:
                 envelope_to=rcpt_tos,
             )
             return inbound.id
+
+
+def describe_failure(error: Exception) -> str:
+    """The error without the SQL parameters SQLAlchemy puts in its text (the mail itself)."""
+    cause = error.orig if isinstance(error, StatementError) and error.orig else error
+    return f"{type(error).__name__}: {str(cause)[:200]}"
 
 
 def _peer(session: Session) -> str:

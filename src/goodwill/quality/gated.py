@@ -108,7 +108,6 @@ class _Scan:
         ends_with_space = _ends_with_space(op, av)
         self.at_word_start = ends_with_space and (self.at_word_start or not optional)
 
-
     def continue_into_branch(self, op: Any, av: Any) -> None:
         """A word split by the regex parser ("p" + (ouvez|ourriez)): its spellings are triggers."""
         if op is not sre_constants.BRANCH or not self.run or not self.run_initial:

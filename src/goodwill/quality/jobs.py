@@ -28,7 +28,7 @@ from goodwill.quality.services.sweep import (
 
 SCORE_CHANGED_JOB = "quality.score_changed"
 RESCORE_RANGE_JOB = "quality.rescore_range"
-RESCORE_CHUNK = 100  # ids per re-scoring job: each job is one short write transaction
+RESCORE_CHUNK = 500  # ids per re-scoring job; only its saving holds the write lock
 MAX_CHAINS = 8
 RESCORE_DUTY = 0.5  # share of time a chain works; it rests as long as each job took
 

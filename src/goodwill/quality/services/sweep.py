@@ -30,7 +30,7 @@ SETTLE = timedelta(minutes=2)
 ID_OVERLAP = 1000
 PAGE = 2000
 PAGES = 10
-SWEEP_LIMIT = 100
+SWEEP_LIMIT = 250
 WAITING_WINDOW = timedelta(hours=1)  # a worker down longer than this misses those crossings
 WAITING_TARGETS = (
     timedelta(seconds=DEFAULT_REPLY_TARGET_SECONDS),
