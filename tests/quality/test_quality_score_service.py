@@ -21,7 +21,9 @@ from goodwill.quality.models import QualityRubric, QualityScore
 from goodwill.quality.scoring import SCORER_VERSION
 from goodwill.quality.services.score import (
     credited_agent,
+    insert_or_replace,
     load_inputs,
+    prepare_scores,
     score_conversations,
 )
 from goodwill.quality.transcript import TranscriptMessage
@@ -218,3 +220,15 @@ def test_a_batch_costs_the_same_queries_for_3_or_30_conversations(
     with counting(session) as rescoring:  # updates instead of inserts: still one statement
         score_conversations(session, many, now=clock.now())
     assert len(rescoring) <= len(for_many)
+
+
+def test_a_score_inserted_meanwhile_by_another_worker_is_replaced_not_an_error(
+    session: Session, make: Factories, clock: FixedClock
+) -> None:
+    agent = make.agent()
+    conversation = thread(make, session, agent=agent, lines=GOOD_THREAD)
+    score_conversations(session, [conversation.id], now=clock.now())
+    (row,) = prepare_scores(session, [conversation.id], now=clock.now())
+    # As if this worker had not seen the row another one inserted: insert, conflict, replace.
+    insert_or_replace(session, [row | {"total": 1}])
+    assert saved(session, conversation).total == 1

@@ -1,6 +1,8 @@
 """`goodwill demo`: migrate, load demo data once, print a fresh admin login, serve."""
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from goodwill.agents.roles import Role
@@ -9,6 +11,7 @@ from goodwill.cli.common import console, load_settings, open_database
 from goodwill.core.db import Database
 from goodwill.core.errors import NotFound
 from goodwill.schema import upgrade_to_head
+from goodwill.settings import Settings
 
 DEMO_ADMIN = "admin@goodwill.example"
 
@@ -62,4 +65,28 @@ def run_demo(*, host: str, port: int, serve_after: bool) -> None:
         from goodwill.main import create_app
 
         settings = settings.model_copy(update={"run_worker_in_process": True})
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        app = create_app(settings)
+        with demo_mail_server(settings, app.state.database):
+            uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@contextmanager
+def demo_mail_server(settings: Settings, database: Database) -> Iterator[None]:
+    """Receive email in the demo too; a busy port only costs the demo its mail, not the web."""
+    from goodwill.mail.smtpd import SmtpdStartError, SmtpServer
+
+    server = SmtpServer(database, settings)
+    try:
+        server.start()
+    except SmtpdStartError as error:
+        console.print(f"[yellow]Email intake is off:[/yellow] {error}")
+        yield
+        return
+    console.print(
+        f"Email to [bold]{settings.support_address}[/bold] through SMTP at "
+        f"{server.host}:{server.port} (outgoing mail is written to this log)"
+    )
+    try:
+        yield
+    finally:
+        server.stop()

@@ -110,6 +110,8 @@ def demo(
     ),
 ) -> None:
     """Migrate, load a year of demo data (once), print the login and serve with the worker."""
+    if serve_after:
+        _configure_logging()  # outgoing demo mail is written to the log
     run_demo(host=host, port=port, serve_after=serve_after)
 
 

@@ -8,18 +8,26 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import chain
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.context import BaseContext
 
 from goodwill.mail.parse import parse_mail
 from goodwill.mail.parsed import ParsedMail
 from goodwill.mail.sources import SourceMessage
 
 ParsedBatch = list[tuple[SourceMessage, ParsedMail | None]]
+AHEAD = 2  # batches parsed ahead of the one being stored: rides out a worker's hiccups
 
 
 def default_workers() -> int:
     """One process fewer than the CPUs (the main process writes to the database); 0 on one CPU."""
     return max(0, min(4, (os.cpu_count() or 1) - 1))
+
+
+def _context() -> BaseContext:
+    """fork where there is one: a worker is ready at once, without importing the application
+    again (it only ever parses bytes it is given); spawn elsewhere."""
+    return get_context("fork" if "fork" in get_all_start_methods() else "spawn")
 
 
 def parse_raws(raws: Sequence[bytes | None], max_attachment_bytes: int) -> list[ParsedMail | None]:
@@ -47,13 +55,14 @@ def parsed_batches(
         for batch in chain([first], [second] if second else [], stream):
             yield list(zip(batch, parse_raws(_raws(batch), max_attachment_bytes), strict=True))
         return
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
         ahead: deque[tuple[list[SourceMessage], list[Future[list[ParsedMail | None]]]]] = deque()
         ahead.append((second, _submit(pool, second, max_attachment_bytes, workers)))
         yield list(zip(first, parse_raws(_raws(first), max_attachment_bytes), strict=True))
         for batch in stream:
             ahead.append((batch, _submit(pool, batch, max_attachment_bytes, workers)))
-            yield _collect(*ahead.popleft())
+            if len(ahead) > AHEAD:
+                yield _collect(*ahead.popleft())
         while ahead:
             yield _collect(*ahead.popleft())
 

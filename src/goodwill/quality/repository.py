@@ -120,7 +120,9 @@ def rates_by_agent(session: Session, *, subject: Subject, period: Period) -> dic
     }
 
 
-def _scored_rows(query: Select[QualityScore, str, str], session: Session) -> list[ScoredConversation]:
+def _scored_rows(
+    query: Select[QualityScore, str, str], session: Session
+) -> list[ScoredConversation]:
     rows = session.execute(query).all()
     return [
         ScoredConversation(

@@ -238,10 +238,10 @@ def save_scores(session: Session, rows: list[dict[str, Any]]) -> None:
     if updates:
         session.execute(update(QualityScore), updates)
     if inserts:
-        _insert_or_replace(session, inserts)
+        insert_or_replace(session, inserts)
 
 
-def _insert_or_replace(session: Session, rows: list[dict[str, Any]]) -> None:
+def insert_or_replace(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert new scores; if another worker scored some of them meanwhile, replace theirs."""
     try:
         with session.begin_nested():
