@@ -348,3 +348,27 @@ def test_a_message_the_database_refuses_is_rejected_alone(
         (summary.rejected[0][0], "cannot be stored: RuntimeError: the sanitiser broke")
     ]
     assert count(session, Conversation) == 1
+
+
+def test_a_file_that_cannot_be_read_is_reported_and_the_rest_imports(
+    archive: Archive, session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "box"
+    folder.mkdir()
+    (folder / "a.eml").write_bytes(mail("readable@customer.example"))
+    locked = folder / "b.eml"
+    locked.write_bytes(mail("locked@customer.example"))
+    real_read = Path.read_bytes
+
+    def guarded_read(path: Path) -> bytes:
+        if path == locked:
+            raise PermissionError(13, "Permission denied")
+        return real_read(path)
+
+    monkeypatch.setattr(Path, "read_bytes", guarded_read)
+    summary = run_mail_import(
+        archive.database, open_mail_source(folder), settings=archive.settings, now=archive.now
+    )
+    assert (summary.stored, summary.unreadable) == (1, 1)
+    assert summary.rejected == [(str(locked), f"{locked} cannot be read: permission denied")]
+    assert count(session, Message) == 1

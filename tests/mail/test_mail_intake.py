@@ -321,3 +321,14 @@ def test_quoted_history_is_hidden_from_the_stored_text(session: Session, file_ma
     assert message.body_text == "Still broken, sorry."
     raw_kept = session.get(InboundMail, inbound.id)
     assert raw_kept is not None and b"Try the reset button" in raw_kept.raw
+
+
+def test_an_unusable_cc_address_is_skipped_not_fatal(session: Session, file_mail) -> None:  # type: ignore[no-untyped-def]
+    inbound = file_mail(raw_email(cc="Bob <bob@extern>, Ann <ann@customer.example>"))
+    assert inbound.status == InboundStatus.STORED
+    participants = session.scalars(
+        select(ConversationParticipant).where(
+            ConversationParticipant.conversation_id == inbound.conversation_id
+        )
+    ).all()
+    assert len(participants) == 1

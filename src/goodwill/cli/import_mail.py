@@ -59,6 +59,7 @@ class ImportSummary:
     bounces: int = 0
     conversations: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    unreadable: int = 0
     seconds: float = 0.0
 
     def add(self, outcome: BatchOutcome) -> None:
@@ -67,10 +68,7 @@ class ImportSummary:
         self.bounces += outcome.bounces
         self.conversations += outcome.conversations
         self.rejected.extend(outcome.rejected)
-
-    @property
-    def unreadable(self) -> int:
-        return sum(1 for _, reason in self.rejected if "cannot be read" in reason)
+        self.unreadable += outcome.unreadable
 
 
 def _batches(items: Iterator[SourceMessage], size: int) -> Iterator[list[SourceMessage]]:

@@ -20,6 +20,7 @@ from goodwill.conversations.schemas import ConversationCreate, CustomerRef, Mess
 from goodwill.conversations.services.common import record_event, touch
 from goodwill.conversations.services.messages import add_message
 from goodwill.conversations.services.open import open_conversation
+from goodwill.core.errors import Invalid
 from goodwill.customers.models import Customer, IdentityKind
 from goodwill.customers.service import find_or_create_customer
 from goodwill.mail.parsed import MailKind, ParsedMail
@@ -133,9 +134,12 @@ def _add_copied_people(
         seen.add(address.lower())
         if len(seen) > MAX_PARTICIPANTS_PER_MESSAGE:
             return
-        customer = find_or_create_customer(
-            session, kind=IdentityKind.EMAIL, value=address, name=person.name[:200], now=now
-        )
+        try:
+            customer = find_or_create_customer(
+                session, kind=IdentityKind.EMAIL, value=address, name=person.name[:200], now=now
+            )
+        except Invalid:  # an unusable Cc address (e.g. "bob@extern") costs only that person
+            continue
         if customer.id != conversation.customer_id:
             _add_participant(session, conversation, customer, now=now)
 

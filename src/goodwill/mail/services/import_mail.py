@@ -38,11 +38,13 @@ class BatchOutcome:
     duplicates: int = 0
     bounces: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (origin, reason)
+    unreadable: int = 0  # files that could not be read at all (also in `rejected`)
     conversations: int = 0  # started by this batch
     threads: ImportThreads = field(default_factory=ImportThreads)
 
 
 def import_context(session: Session, settings: Settings, *, now: datetime) -> ImportContext:
+    """Our addresses and the agents' (mail from them is an agent's reply), read once."""
     agents = session.execute(select(func.lower(Agent.email), Agent.id))
     return ImportContext(
         ours=[settings.support_address, *settings.inbound_addresses],
@@ -232,6 +234,7 @@ def _outcome(
         threads=threads,
     )
     outcome.rejected = [(e.item.origin, e.reason) for e in prepared if isinstance(e, Rejection)]
+    outcome.unreadable = sum(1 for e in prepared if e.item.error is not None)
     return outcome
 
 

@@ -5,7 +5,6 @@ rejection reasons, customer address, message body and thread keys. One differenc
 archive holds both sides of each thread: mail from one of our addresses, or from an agent's own
 address, is an agent's reply (by that agent when the From is an agent's address)."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,7 +26,6 @@ from goodwill.mail.services.intake import customer_address, synthetic_message_id
 from goodwill.mail.sources import SourceMessage
 from goodwill.mail.thread_rules import is_our_address, thread_keys
 
-Parser = Callable[[bytes], ParsedMail]
 Person = tuple[str, str]  # (address, display name)
 NO_SENDER = "no sender address (the From header is missing or unreadable)"
 EMPTY = "empty message (no bytes)"
