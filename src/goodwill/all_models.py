@@ -10,6 +10,7 @@ from goodwill.customers import models as customers_models
 from goodwill.mail import models as mail_models
 from goodwill.proactive import models as proactive_models
 from goodwill.quality import models as quality_models
+from goodwill.satisfaction import models as satisfaction_models
 from goodwill.surveys import models as surveys_models
 from goodwill.tags import models as tags_models
 
@@ -23,6 +24,7 @@ MODEL_MODULES = (
     mail_models,
     proactive_models,
     quality_models,
+    satisfaction_models,
     surveys_models,
     tags_models,
 )

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     imap_poll_seconds: int = Field(default=60, ge=5)
     email_reply_to_closed: Literal["reopen", "new_linked"] = "reopen"
     email_auto_acknowledge: bool = True
+    survey_webhook_url: str | None = None  # POSTed a JSON event for low ratings (close the loop)
+    min_ratings_for_prediction: int = Field(default=200, ge=20)
     run_worker_in_process: bool = False
     worker_poll_seconds: float = 1.0
     worker_batch_size: int = 20

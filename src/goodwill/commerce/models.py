@@ -47,3 +47,7 @@ class Review(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(40), default="import")
     reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    external_id: Mapped[str | None] = mapped_column(String(120), unique=True)  # idempotent import
+    title: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    sentiment_label: Mapped[str | None] = mapped_column(String(16))
+    sentiment_score: Mapped[float | None] = mapped_column()

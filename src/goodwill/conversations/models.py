@@ -71,6 +71,8 @@ class Conversation(Base):
     first_response_breached_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     next_response_breached_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     resolution_breached_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    sentiment_start: Mapped[float | None] = mapped_column()  # first customer message, -1..1
+    sentiment_end: Mapped[float | None] = mapped_column()  # latest customer message, -1..1
 
 
 class ConversationTag(Base):

@@ -1,0 +1,1 @@
+"""Satisfaction measured everywhere: sentiment of every message, predicted satisfaction, loyalty."""
