@@ -11,6 +11,8 @@ PURE_MODULES = [
     "agents/business_hours.py",
     "agents/roles.py",
     "agents/tokens.py",
+    "commerce/csv_rows.py",
+    "commerce/loyalty.py",
     "conversations/attachments.py",
     "conversations/status.py",
     "conversations/sla.py",
@@ -32,6 +34,8 @@ PURE_MODULES = [
     "quality/scoring.py",
     "quality/steps.py",
     "quality/transcript.py",
+    "satisfaction/prediction.py",
+    "satisfaction/sentiment.py",
     "conversations/replay.py",
     "demo/arrivals.py",
     "demo/catalog.py",
@@ -63,6 +67,9 @@ PURE_MODULES = [
     "mail/quoting.py",
     "mail/import_threads.py",
     "mail/history_rules.py",
+    "surveys/answer_rules.py",
+    "surveys/defaults.py",
+    "surveys/rules.py",
 ]
 FORBIDDEN_IN_PURE = (
     "sqlalchemy",

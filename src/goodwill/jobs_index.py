@@ -5,5 +5,19 @@ from goodwill.core.jobs import maintenance as jobs_maintenance
 from goodwill.mail import intake_jobs as mail_intake_jobs
 from goodwill.mail import jobs as mail_jobs
 from goodwill.quality import jobs as quality_jobs
+from goodwill.satisfaction import jobs as satisfaction_jobs
+from goodwill.satisfaction import prediction_jobs as satisfaction_prediction_jobs
+from goodwill.surveys import jobs as surveys_jobs
+from goodwill.surveys import loop_jobs as surveys_loop_jobs
 
-JOB_MODULES = (conversations_jobs, jobs_maintenance, mail_jobs, mail_intake_jobs, quality_jobs)
+JOB_MODULES = (
+    conversations_jobs,
+    jobs_maintenance,
+    mail_jobs,
+    mail_intake_jobs,
+    quality_jobs,
+    satisfaction_jobs,
+    satisfaction_prediction_jobs,
+    surveys_jobs,
+    surveys_loop_jobs,
+)

@@ -14,6 +14,8 @@ from goodwill.agents import admin_api as agents_admin_api
 from goodwill.agents import api as agents_api
 from goodwill.agents import pages as agents_pages
 from goodwill.agents import schedules_api as business_hours_api
+from goodwill.commerce import api as commerce_api
+from goodwill.commerce import pages as commerce_pages
 from goodwill.conversations import api as conversations_api
 from goodwill.conversations import import_api as conversations_import_api
 from goodwill.conversations import pages as conversations_pages
@@ -30,7 +32,14 @@ from goodwill.quality import api as quality_api
 from goodwill.quality import pages as quality_pages
 from goodwill.quality import review_api as quality_review_api
 from goodwill.quality import review_pages as quality_review_pages
+from goodwill.satisfaction import api as satisfaction_api
+from goodwill.satisfaction import pages as satisfaction_pages
 from goodwill.settings import Settings
+from goodwill.surveys import answer_pages as survey_answer_pages
+from goodwill.surveys import api as surveys_api
+from goodwill.surveys import loop_api as survey_loop_api
+from goodwill.surveys import loop_pages as survey_loop_pages
+from goodwill.surveys import pages as surveys_pages
 from goodwill.web import health
 from goodwill.web.body_limit import BodyLimitMiddleware
 from goodwill.web.errors import install_error_handlers
@@ -42,6 +51,7 @@ API_ROUTERS = (
     agents_admin_api.router,
     business_hours_api.router,
     customers_api.router,
+    commerce_api.router,
     conversations_api.router,
     conversations_import_api.router,
     sla_policies_api.router,
@@ -49,14 +59,22 @@ API_ROUTERS = (
     quality_api.router,
     mailbox_api.router,
     mail_api.router,
+    survey_loop_api.router,
+    surveys_api.router,
+    satisfaction_api.router,
 )
 PAGE_ROUTERS = (
     agents_pages.router,
     conversations_pages.router,
     customers_pages.router,
+    commerce_pages.router,
     mail_pages.router,
     quality_review_pages.router,
     quality_pages.router,
+    survey_answer_pages.router,
+    survey_loop_pages.router,
+    surveys_pages.router,
+    satisfaction_pages.router,
 )
 
 log = logging.getLogger("goodwill")

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from goodwill.commerce.services.customer_history import customer_history
 from goodwill.conversations.access import scope_for
 from goodwill.conversations.repository import ConversationFilters, list_conversation_rows
 from goodwill.customers.service import get_customer_view, list_customers
@@ -63,9 +64,11 @@ def show_customer(
             now=clock.now(),
             warning=warning,
         )
+        history = customer_history(session, customer_id, now=clock.now())
     return render(
         request,
         "customers/detail.html",
+        history=history,
         agent=agent,
         view=view,
         rows=rows,

@@ -1,0 +1,1 @@
+"""Commerce services: imports, orders and reviews, loyalty reports."""

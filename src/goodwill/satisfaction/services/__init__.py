@@ -1,0 +1,1 @@
+"""Satisfaction services: sentiment and predicted satisfaction."""

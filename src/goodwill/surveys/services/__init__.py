@@ -1,0 +1,1 @@
+"""Survey services: they flush, the boundary commits."""
