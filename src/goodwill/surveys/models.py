@@ -18,7 +18,10 @@ class SurveyKind(StrEnum):
 
 class SurveyInvitation(Base):
     __tablename__ = "survey_invitations"
-    __table_args__ = (Index("ix_survey_invitations_customer_created", "customer_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_survey_invitations_customer_created", "customer_id", "created_at"),
+        Index("ix_survey_invitations_due", "sent_at", "send_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[SurveyKind] = mapped_column(String(8))

@@ -160,6 +160,7 @@ def upgrade() -> None:
         batch_op.create_unique_constraint(batch_op.f("uq_reviews_external_id"), ["external_id"])
 
     with op.batch_alter_table("survey_invitations", schema=None) as batch_op:
+        batch_op.create_index("ix_survey_invitations_due", ["sent_at", "send_at"], unique=False)
         batch_op.add_column(
             sa.Column("trigger", sa.String(length=16), nullable=False, server_default="resolved")
         )
@@ -196,6 +197,7 @@ def downgrade() -> None:
         batch_op.drop_column("source")
 
     with op.batch_alter_table("survey_invitations", schema=None) as batch_op:
+        batch_op.drop_index("ix_survey_invitations_due")
         batch_op.drop_constraint(
             batch_op.f("fk_survey_invitations_message_id_messages"), type_="foreignkey"
         )
