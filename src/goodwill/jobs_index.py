@@ -2,7 +2,6 @@
 
 from goodwill.conversations import jobs as conversations_jobs
 from goodwill.core.jobs import maintenance as jobs_maintenance
-from goodwill.mail import intake_jobs as mail_intake_jobs
 from goodwill.mail import jobs as mail_jobs
 from goodwill.quality import jobs as quality_jobs
 from goodwill.satisfaction import jobs as satisfaction_jobs
@@ -14,7 +13,6 @@ JOB_MODULES = (
     conversations_jobs,
     jobs_maintenance,
     mail_jobs,
-    mail_intake_jobs,
     quality_jobs,
     satisfaction_jobs,
     satisfaction_prediction_jobs,

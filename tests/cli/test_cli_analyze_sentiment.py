@@ -1,40 +1,17 @@
 """`goodwill analyze sentiment`: CSV in, `sentiment` and `sentiment_score` out, --learn, errors."""
 
-import csv
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from goodwill.cli.analyze import CsvProblem
 from goodwill.cli.analyze_sentiment import labels_from_values
+from support.analyze_cli import read_csv, run_analyze_command, write_csv
 
 
 def run_sentiment(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GOODWILL_")}
-    env.update({"COLUMNS": "200", "NO_COLOR": "1"})
-    return subprocess.run(
-        [sys.executable, "-m", "goodwill.cli", "analyze", "sentiment", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
-
-
-def write_csv(path: Path, rows: list[list[str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows(rows)
-    return path
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    return run_analyze_command("sentiment", *args, cwd=cwd)
 
 
 def test_scores_each_row_and_keeps_the_input_columns(tmp_path: Path) -> None:

@@ -1,37 +1,16 @@
 """`goodwill analyze steps`: CSV in, the five step columns and evidence out, clear errors."""
 
 import csv
-import os
 import subprocess
-import sys
 from pathlib import Path
+
+from support.analyze_cli import read_csv, run_analyze_command, write_csv
 
 STEP_COLUMNS = ["acknowledgement", "rapport", "needs", "solution", "gratitude"]
 
 
 def run_analyze(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GOODWILL_")}
-    env.update({"COLUMNS": "200", "NO_COLOR": "1"})
-    return subprocess.run(
-        [sys.executable, "-m", "goodwill.cli", "analyze", "steps", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
-
-
-def write_csv(path: Path, rows: list[list[str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows(rows)
-    return path
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    return run_analyze_command("steps", *args, cwd=cwd)
 
 
 def test_scores_each_row_and_keeps_the_input_columns(tmp_path: Path) -> None:

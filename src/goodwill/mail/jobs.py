@@ -1,11 +1,23 @@
-"""Email job handlers: poll IMAP mailboxes."""
+"""Email job handlers: file received mail, poll IMAP mailboxes."""
 
 from typing import Any
 
 from goodwill.core.errors import Conflict, NotFound
 from goodwill.core.jobs.registry import Every, JobContext, job, periodic
+from goodwill.mail.models import InboundMail
 from goodwill.mail.services import poll
+from goodwill.mail.services.accept import PROCESS_INBOUND_JOB
+from goodwill.mail.services.intake import process_inbound_mail
 from goodwill.mail.services.poll import POLL_MAILBOX_JOB, POLL_MAILBOXES_JOB, SCHEDULE_EVERY
+
+
+@job(PROCESS_INBOUND_JOB)
+def process_inbound(context: JobContext, payload: dict[str, Any]) -> None:
+    """Turn one stored InboundMail into a message; safe to run twice (skips processed mail)."""
+    inbound = context.session.get(InboundMail, int(payload["inbound_mail_id"]))
+    if inbound is None:
+        return
+    process_inbound_mail(context.session, inbound, settings=context.settings, now=context.now)
 
 
 @job(POLL_MAILBOXES_JOB)
