@@ -8,6 +8,9 @@ import pytest
 SRC = Path(__file__).resolve().parent.parent / "src" / "goodwill"
 
 PURE_MODULES = [
+    "insights/charts.py",
+    "insights/filters.py",
+    "insights/tables.py",
     "agents/business_hours.py",
     "agents/roles.py",
     "agents/tokens.py",

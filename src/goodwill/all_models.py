@@ -7,6 +7,7 @@ from goodwill.core import idempotency as idempotency_models
 from goodwill.core.db import Base
 from goodwill.core.jobs import models as jobs_models
 from goodwill.customers import models as customers_models
+from goodwill.insights import models as insights_models
 from goodwill.mail import models as mail_models
 from goodwill.proactive import models as proactive_models
 from goodwill.quality import models as quality_models
@@ -19,6 +20,7 @@ MODEL_MODULES = (
     commerce_models,
     conversations_models,
     customers_models,
+    insights_models,
     idempotency_models,
     jobs_models,
     mail_models,

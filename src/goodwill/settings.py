@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     email_auto_acknowledge: bool = True
     survey_webhook_url: str | None = None  # POSTed a JSON event for low ratings (close the loop)
     min_ratings_for_prediction: int = Field(default=200, ge=20)
+    insights_refresh_seconds: int = Field(default=60, ge=5)
+    weekly_report_enabled: bool = True
+    weekly_report_weekday: int = Field(default=0, ge=0, le=6)  # 0 = Monday
+    weekly_report_hour: int = Field(default=8, ge=0, le=23)  # UTC
     run_worker_in_process: bool = False
     worker_poll_seconds: float = 1.0
     worker_batch_size: int = 20

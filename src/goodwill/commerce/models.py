@@ -51,3 +51,5 @@ class Review(Base):
     title: Mapped[str] = mapped_column(String(300), default="", server_default="")
     sentiment_label: Mapped[str | None] = mapped_column(String(16))
     sentiment_score: Mapped[float | None] = mapped_column()
+    cause: Mapped[str | None] = mapped_column(String(16))  # service | product | policy | none
+    cause_detail: Mapped[str | None] = mapped_column(String(32))

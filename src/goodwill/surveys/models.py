@@ -44,6 +44,9 @@ class SurveyInvitation(Base):
         ForeignKey("messages.id", ondelete="SET NULL")
     )  # the outbound message that carried it
     opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # first view of the form
+    # One invitation per (conversation, kind, round) or (customer, relationship period): the unique
+    # key that keeps two concurrent scheduling runs from inviting twice; null on old rows.
+    dedupe_key: Mapped[str | None] = mapped_column(String(80), unique=True)
 
 
 class SurveyResponse(Base):

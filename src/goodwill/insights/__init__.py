@@ -1,0 +1,1 @@
+"""Insights: service, satisfaction and quality dashboards, drivers, root cause, exports, reports."""

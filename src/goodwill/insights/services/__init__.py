@@ -1,0 +1,1 @@
+"""Insights services: facts, dashboards, drivers, causes, exports and reports."""
