@@ -1,19 +1,29 @@
-"""Survey templates, an agent's survey request and the survey figures over the API."""
+"""Survey templates, an agent's survey request and the survey figures over the API, and the
+relationship NPS end to end: job, email, link, answer, figures."""
 
+import re
 from datetime import timedelta
+from email import policy
+from email.parser import BytesParser
+from urllib.parse import urlsplit
 
 from api_support import Caller
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from factories import Factories
+from goodwill.channels.senders import capture_sender
 from goodwill.conversations.models import Conversation, Message
 from goodwill.conversations.services.status_change import change_status
 from goodwill.conversations.status import ConversationStatus
 from goodwill.core.clock import FixedClock
 from goodwill.core.db import Database
-from goodwill.surveys.models import SurveyKind
+from goodwill.core.jobs.enqueue import enqueue
+from goodwill.core.jobs.worker import Worker, drain_jobs
+from goodwill.settings import Settings
+from goodwill.surveys.jobs import RELATIONSHIP_JOB
+from goodwill.surveys.models import SurveyInvitation, SurveyKind, SurveyResponse
 from goodwill.surveys.services.answer import record_answer
 from support.survey_answers import invitation
 
@@ -152,3 +162,70 @@ def test_stats_count_rates_coverage_and_scores_in_a_fixed_number_of_queries(
         "/api/v1/surveys/stats", params={"start": end, "end": start}, headers=manager.headers
     )
     assert wrong.status_code == 422 and "start must be before end" in wrong.text
+
+
+def test_relationship_nps_goes_by_email_and_the_answer_reaches_the_figures(
+    client: TestClient,
+    session: Session,
+    database: Database,
+    make: Factories,
+    clock: FixedClock,
+    settings: Settings,
+    manager: Caller,
+) -> None:
+    customer = make.customer(name="Maria Lopez", email="maria@customer.example")
+    resolve(session, make.conversation(customer=customer), clock)
+    captured = capture_sender()
+    captured.clear()
+    enqueue(session, RELATIONSHIP_JOB, {}, now=clock.now())
+    session.flush()
+    drain_jobs(Worker(database, clock=clock, settings=settings))  # invite, then mail it
+    session.expire_all()
+    invite = session.scalars(select(SurveyInvitation)).one()
+    assert (invite.trigger, invite.conversation_id, invite.sent_at) == (
+        "relationship",
+        None,
+        clock.now(),
+    )
+    [raw] = [raw for key, raw in captured.raw if key == invite.id]
+    captured.clear()
+    email = BytesParser(policy=policy.default).parsebytes(raw)
+    assert str(email["To"]) == "Maria Lopez <maria@customer.example>"
+    assert email["In-Reply-To"] is None and "GW-" not in str(email["Subject"])  # no thread
+    plain = email.get_body(preferencelist=("plain",))
+    assert plain is not None
+    text = plain.get_content()
+    link = re.search(r"http\S+/s/[^?\s]+\?score=9", text)
+    assert link is not None
+    url = urlsplit(link.group(0))
+
+    shown = client.get(f"{url.path}?{url.query}")  # what a mail scanner would do, too
+    assert shown.status_code == 200
+    assert "How likely are you to recommend us" in shown.text
+    [radio] = re.findall(r'<input type="radio"[^>]*value="9"[^>]*>', shown.text)
+    assert " checked" in radio
+    assert session.scalars(select(SurveyResponse)).all() == []  # GET records nothing
+    token = re.search(r'name="form_token" value="([^"]+)"', shown.text)
+    assert token is not None
+
+    submitted = client.post(
+        url.path,
+        data={"score": "9", "comment": "Quick and kind", "form_token": token.group(1)},
+        follow_redirects=False,
+    )
+    assert submitted.status_code == 303
+    answer = session.scalars(select(SurveyResponse)).one()
+    assert (answer.kind, answer.score, answer.customer_id, answer.conversation_id) == (
+        "nps",
+        9,
+        customer.id,
+        None,
+    )
+    period = {
+        "start": (clock.now() - timedelta(days=1)).isoformat(),
+        "end": (clock.now() + timedelta(days=1)).isoformat(),
+    }
+    stats = client.get("/api/v1/surveys/stats", params=period, headers=manager.headers).json()
+    nps = stats["kinds"][1]
+    assert (nps["kind"], nps["sent"], nps["answered"], nps["responses"]) == ("nps", 1, 1, 1)
+    assert (nps["nps"], nps["promoters"], nps["response_rate"]) == (100.0, 1, 100.0)

@@ -251,6 +251,20 @@ def test_automatic_messages_say_so() -> None:
     assert email["References"] is None
 
 
+def test_a_message_of_no_conversation_keeps_its_own_subject() -> None:
+    standalone = outbound(
+        subject="How likely are you\nto recommend us?",
+        reference="",
+        in_reply_to=None,
+        references=(),
+        reply_to=None,
+        thread_index=None,
+    )
+    email = sent(standalone)
+    assert email["Subject"] == "How likely are you to recommend us?"
+    assert email["Thread-Topic"] is None and email["Reply-To"] is None
+
+
 def test_body_is_multipart_alternative_text_then_html() -> None:
     email = sent(outbound())
     assert email.get_content_type() == "multipart/alternative"

@@ -142,3 +142,49 @@ def test_at_send_time_a_reopened_or_expired_invitation_is_cancelled() -> None:
     assert rules.send_reason(facts(), expires_at=NOW, now=NOW) == rules.EXPIRED
     assert rules.send_reason(None, expires_at=later, now=NOW) == rules.NO_CHANNEL
     assert rules.send_reason(facts(is_spam=True), expires_at=later, now=NOW) == rules.SPAM
+
+
+def test_relationship_cycles_are_fixed_windows_of_n_months() -> None:
+    period = rules.relationship_period(NOW, 6)
+    assert period == (NOW - datetime(1970, 1, 1, tzinfo=UTC)).days // 180
+    window_start = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(days=180 * period)
+    assert rules.relationship_period(window_start, 6) == period
+    assert rules.relationship_period(window_start - timedelta(seconds=1), 6) == period - 1
+    assert rules.relationship_period(window_start + timedelta(days=179), 6) == period
+    assert rules.relationship_period(window_start + timedelta(days=180), 6) == period + 1
+    assert rules.relationship_dedupe_key(7, 6, period) == f"nps:r7:6m{period}"
+    assert rules.relationship_dedupe_key(7, 3, 5) != rules.relationship_dedupe_key(7, 6, 5)
+    assert rules.conversation_dedupe_key("csat", 42, rules.FIRST_ROUND) == "csat:c42:1"
+    assert len(rules.relationship_dedupe_key(2**63, 24, 10**9)) <= 80  # the column's width
+
+
+def relationship_policy(**changes: object) -> Policy:
+    fields: dict[str, object] = {
+        "kind": "nps",
+        "is_enabled": True,
+        "sampling_rate": 1.0,
+        "cooldown_days": 90,
+        "already_invited": False,
+        "last_invited_at": None,
+    }
+    return Policy(**(fields | changes))  # type: ignore[arg-type]
+
+
+def test_relationship_reason_checks_cool_down_sampling_and_an_address() -> None:
+    def reason(policy: Policy, *, has_email: bool = True, customer_id: int = 7) -> str:
+        return rules.relationship_reason(
+            customer_id, policy, has_email=has_email, period=113, now=NOW
+        )
+
+    assert reason(relationship_policy()) == rules.ELIGIBLE
+    assert reason(relationship_policy(), has_email=False) == rules.NO_EMAIL
+    assert reason(relationship_policy(is_enabled=False)) == rules.TEMPLATE_DISABLED
+    recent = relationship_policy(last_invited_at=NOW - timedelta(days=89))
+    assert reason(recent) == rules.COOL_DOWN
+    older = relationship_policy(last_invited_at=NOW - timedelta(days=90))
+    assert reason(older) == rules.ELIGIBLE
+    assert reason(relationship_policy(sampling_rate=0.0)) == rules.SAMPLED_OUT
+    half = relationship_policy(sampling_rate=0.5)
+    picked = [reason(half, customer_id=c) == rules.ELIGIBLE for c in range(1, 401)]
+    assert 150 < sum(picked) < 250  # about half, and the same answer every time
+    assert picked == [reason(half, customer_id=c) == rules.ELIGIBLE for c in range(1, 401)]

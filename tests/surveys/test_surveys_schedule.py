@@ -14,11 +14,8 @@ from goodwill.core.clock import FixedClock
 from goodwill.core.errors import Conflict
 from goodwill.customers.models import Customer
 from goodwill.surveys.models import SurveyInvitation
-from goodwill.surveys.services.schedule import (
-    request_survey,
-    schedule_finished,
-    schedule_relationship,
-)
+from goodwill.surveys.services.relationship import schedule_relationship
+from goodwill.surveys.services.schedule import request_survey, schedule_finished
 from goodwill.surveys.services.templates import get_template, update_template
 
 

@@ -130,7 +130,7 @@ def test_an_invitation_past_its_expiry_is_not_sent(
     assert session.scalars(select(SurveyInvitation)).one().suppressed_reason == "expired"
 
 
-def test_relationship_nps_without_a_conversation_is_recorded_as_no_channel(
+def test_send_due_leaves_relationship_nps_to_its_own_email_job(
     session: Session, make: Factories, clock: FixedClock, settings: Settings
 ) -> None:
     customer = make.customer()
@@ -147,7 +147,7 @@ def test_relationship_nps_without_a_conversation_is_recorded_as_no_channel(
     session.add(invite)
     session.flush()
     assert send_due(session, settings=settings, now=clock.now()) == 0
-    assert invite.suppressed_reason == "no_channel"
+    assert (invite.suppressed_reason, invite.sent_at, invite.message_id) == (None, None, None)
 
 
 def test_the_worker_schedules_sends_and_delivers_a_survey(

@@ -159,11 +159,21 @@ def _set_threading(email: EmailMessage, outbound: OutboundMessage) -> None:
     references = cap_references(outbound.references)
     if references:
         email["References"] = " ".join(f"<{m}>" for m in references)
-    topic = outbound.thread_topic or thread_topic(outbound.subject, outbound.reference)
+    topic = outbound.thread_topic or (
+        thread_topic(outbound.subject, outbound.reference) if outbound.reference else ""
+    )
     if topic:
         email["Thread-Topic"] = topic
     if outbound.thread_index:
         email["Thread-Index"] = outbound.thread_index
+
+
+def _subject(outbound: OutboundMessage) -> str:
+    """A conversation's message is a reply ("Re: … [GW-…]"); a message of no conversation
+    (reference "", e.g. the relationship NPS survey) keeps its own subject."""
+    if not outbound.reference:
+        return one_line(outbound.subject) or "(no subject)"
+    return reply_subject(outbound.subject, outbound.reference)
 
 
 def compose_email(outbound: OutboundMessage, *, now: datetime) -> EmailMessage:
@@ -174,11 +184,12 @@ def compose_email(outbound: OutboundMessage, *, now: datetime) -> EmailMessage:
     email["To"] = _address(outbound.to_name, outbound.to_address)
     if outbound.reply_to:
         email["Reply-To"] = _address(outbound.sent_from_name, outbound.reply_to)
-    email["Subject"] = reply_subject(outbound.subject, outbound.reference)
+    email["Subject"] = _subject(outbound)
     email["Date"] = format_datetime(now)
     _set_threading(email, outbound)
     if outbound.is_automatic:
-        email["Auto-Submitted"] = "auto-replied"
+        # RFC 3834: an answer to a message is auto-replied; unsolicited mail is auto-generated.
+        email["Auto-Submitted"] = "auto-replied" if outbound.reference else "auto-generated"
         email["X-Auto-Response-Suppress"] = "All"
     fragment = outbound.body_html or html_from_text(outbound.body_text)
     email.set_content(outbound.body_text, cte="quoted-printable")

@@ -1,10 +1,16 @@
-"""Survey jobs: invite after resolution/close, send what is due, relationship NPS daily."""
+"""Survey jobs: invite after resolution/close, send what is due, relationship NPS daily and
+the email of each relationship NPS invitation."""
 
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import select
+
+from goodwill.core.jobs.models import Job
 from goodwill.core.jobs.registry import Every, JobContext, job, periodic
-from goodwill.surveys.services.schedule import schedule_finished, schedule_relationship
+from goodwill.surveys.services.relationship import EMAIL_JOB, schedule_relationship
+from goodwill.surveys.services.relationship_mail import send_relationship_email
+from goodwill.surveys.services.schedule import schedule_finished
 from goodwill.surveys.services.send import send_due
 
 SCHEDULE_JOB = "surveys.schedule"
@@ -33,6 +39,23 @@ def send_due_invitations(context: JobContext, payload: dict[str, Any]) -> None:
 def relationship_nps(context: JobContext, payload: dict[str, Any]) -> None:
     """Invite customers active in the last N months to the relationship NPS."""
     schedule_relationship(context.session, now=context.now, limit=int(payload.get("limit", 1000)))
+
+
+@job(EMAIL_JOB)
+def send_relationship_invitation(context: JobContext, payload: dict[str, Any]) -> None:
+    """Mail one relationship NPS invitation; skips it once sent, suppressed or expired."""
+    send_relationship_email(
+        context.session,
+        int(payload["invitation_id"]),
+        settings=context.settings,
+        now=context.now,
+        last_attempt=_is_last_attempt(context),
+    )
+
+
+def _is_last_attempt(context: JobContext) -> bool:
+    max_attempts = context.session.scalar(select(Job.max_attempts).where(Job.id == context.job_id))
+    return max_attempts is not None and context.attempt >= max_attempts
 
 
 periodic(Every(timedelta(minutes=1), SCHEDULE_JOB))

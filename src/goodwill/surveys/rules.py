@@ -7,7 +7,7 @@ SurveyInvitation.suppressed_reason and documented in docs/surveys.md."""
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 SCALES = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
 FINAL_STATUSES = frozenset({"resolved", "closed"})
@@ -24,7 +24,13 @@ SAMPLED_OUT = "sampled_out"
 NOT_FINISHED = "not_finished"  # the conversation is not resolved or closed (never mid-thread)
 REOPENED = "reopened"  # it was reopened before the invitation was due
 EXPIRED = "expired"  # the invitation expired before it could be sent
-NO_CHANNEL = "no_channel"  # nothing to send it through (relationship NPS without a thread)
+NO_CHANNEL = "no_channel"  # nothing to send it through (a survey without conversation or email)
+NO_EMAIL = "no_email"  # relationship NPS: the customer has no email identity to send it to
+EMAIL_REFUSED = "email_refused"  # relationship NPS: the mail server refused it for good
+
+FIRST_ROUND = 1  # one invitation per conversation and kind: see conversation_dedupe_key
+RELATIONSHIP_DAYS_PER_MONTH = 30
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def score_range(kind: str) -> range:
@@ -177,3 +183,37 @@ def send_reason(facts: ConversationFacts | None, *, expires_at: datetime, now: d
     if facts.status not in FINAL_STATUSES:
         return REOPENED
     return ELIGIBLE
+
+
+def conversation_dedupe_key(kind: str, conversation_id: int, survey_round: int) -> str:
+    """The unique key of a conversation's invitation: `csat:c42:1`. The rules allow one
+    invitation per conversation and kind (sent or suppressed), so the round is FIRST_ROUND; it
+    is in the key so that a rule allowing a later survey of the same conversation takes round 2."""
+    return f"{kind}:c{conversation_id}:{survey_round}"
+
+
+def relationship_period(now: datetime, months: int) -> int:
+    """The index of the relationship cycle `now` falls in: windows of `months` x 30 days
+    counted from 1970-01-01 UTC."""
+    days = RELATIONSHIP_DAYS_PER_MONTH * max(months, 1)
+    return (now - _EPOCH).days // days
+
+
+def relationship_dedupe_key(customer_id: int, months: int, period: int) -> str:
+    """The unique key of a customer's relationship NPS in one cycle: `nps:r7:6m118`."""
+    return f"nps:r{customer_id}:{max(months, 1)}m{period}"
+
+
+def relationship_reason(
+    customer_id: int, policy: Policy, *, has_email: bool, period: int, now: datetime
+) -> str:
+    """Decide a relationship NPS invitation: the customer's cool-down, the sampling rate (by
+    customer, salted with the cycle so the same customers are not always left out), an email
+    address to send it to."""
+    if not policy.is_enabled:
+        return TEMPLATE_DISABLED
+    if in_cool_down(policy.last_invited_at, policy.cooldown_days, now=now):
+        return COOL_DOWN
+    if not is_sampled(customer_id, policy.sampling_rate, salt=f"nps:relationship:{period}"):
+        return SAMPLED_OUT
+    return ELIGIBLE if has_email else NO_EMAIL

@@ -1,21 +1,34 @@
-"""Create survey invitations: after resolution or close, on an agent's request, and the
-relationship NPS. Every decision is kept: a refused invitation is stored with its reason."""
+"""Create survey invitations after resolution or close and on an agent's request (the
+relationship NPS is services/relationship.py). Every decision is kept: a refused invitation is
+stored with its reason.
+
+Every new invitation carries a unique `dedupe_key` and is inserted under a SAVEPOINT: when two
+scheduling runs race past the "not invited yet" check, the database refuses the second row and
+that run treats it as already invited (no error, no second mail)."""
 
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from goodwill.conversations.enums import AuthorKind, EventKind, MessageDirection
 from goodwill.conversations.models import Conversation, ConversationEvent, Message
 from goodwill.core.errors import Conflict
-from goodwill.surveys.models import SurveyInvitation, SurveyKind, SurveyTemplate
-from goodwill.surveys.rules import ELIGIBLE, ConversationFacts, Policy, invitation_reason
+from goodwill.surveys.models import SurveyInvitation, SurveyTemplate
+from goodwill.surveys.rules import (
+    ALREADY_INVITED,
+    ELIGIBLE,
+    FIRST_ROUND,
+    ConversationFacts,
+    Policy,
+    conversation_dedupe_key,
+    invitation_reason,
+)
 from goodwill.surveys.services.templates import get_template, list_templates
 
 LOOKBACK = timedelta(days=2)  # resolutions older than this are never surveyed by the job
-RELATIONSHIP_DAYS_PER_MONTH = 30
 
 
 def conversation_facts(session: Session, conversation: Conversation) -> ConversationFacts:
@@ -62,7 +75,23 @@ def _policy(session: Session, template: SurveyTemplate, conversation: Conversati
     )
 
 
-def _new_invitation(
+def insert_once(session: Session, invitation: SurveyInvitation) -> bool:
+    """Insert `invitation` under a SAVEPOINT; False (and nothing inserted, the session still
+    usable) when another run already stored one with the same dedupe_key."""
+    try:
+        with session.begin_nested():
+            session.add(invitation)
+    except IntegrityError:
+        taken = session.scalar(
+            select(SurveyInvitation.id).where(SurveyInvitation.dedupe_key == invitation.dedupe_key)
+        )
+        if invitation.dedupe_key is None or taken is None:
+            raise  # another constraint: a real error
+        return False
+    return True
+
+
+def new_invitation(
     template: SurveyTemplate,
     *,
     customer_id: int,
@@ -70,7 +99,9 @@ def _new_invitation(
     trigger: str,
     send_at: datetime,
     now: datetime,
+    dedupe_key: str,
 ) -> SurveyInvitation:
+    """An unsaved invitation of `template`'s kind, expiring expiry_days after send_at."""
     return SurveyInvitation(
         kind=template.kind,
         conversation_id=conversation_id,
@@ -81,7 +112,12 @@ def _new_invitation(
         expires_at=send_at + timedelta(days=template.expiry_days),
         trigger=trigger,
         channel="email",
+        dedupe_key=dedupe_key,
     )
+
+
+def _conversation_key(template: SurveyTemplate, conversation: Conversation) -> str:
+    return conversation_dedupe_key(str(template.kind), conversation.id, FIRST_ROUND)
 
 
 def invite_after(
@@ -94,24 +130,24 @@ def invite_after(
     now: datetime,
 ) -> SurveyInvitation | None:
     """The invitation for a conversation resolved/closed at `at` (None when it already has one
-    of this kind); stored suppressed with a reason when the rules refuse it."""
+    of this kind, or a concurrent run stored it first); stored suppressed with a reason when the
+    rules refuse it."""
     policy = _policy(session, template, conversation)
     if policy.already_invited:
         return None
     reason = invitation_reason(conversation_facts(session, conversation), policy, now=now)
     send_at = at + timedelta(minutes=template.delay_minutes)
-    invitation = _new_invitation(
+    invitation = new_invitation(
         template,
         customer_id=conversation.customer_id,
         conversation_id=conversation.id,
         trigger=trigger,
         send_at=send_at,
         now=now,
+        dedupe_key=_conversation_key(template, conversation),
     )
     invitation.suppressed_reason = None if reason == ELIGIBLE else reason
-    session.add(invitation)
-    session.flush()
-    return invitation
+    return invitation if insert_once(session, invitation) else None
 
 
 def schedule_finished(session: Session, *, now: datetime, limit: int = 500) -> int:
@@ -164,17 +200,18 @@ def request_survey(
     )
     if reason != ELIGIBLE:
         raise Conflict(_refusal(reason, kind))
-    invitation = _new_invitation(
+    invitation = new_invitation(
         template,
         customer_id=conversation.customer_id,
         conversation_id=conversation.id,
         trigger="agent",
         send_at=now,
         now=now,
+        dedupe_key=_conversation_key(template, conversation),
     )
     invitation.requested_by_agent_id = agent_id
-    session.add(invitation)
-    session.flush()
+    if not insert_once(session, invitation):  # another request won the race
+        raise Conflict(_refusal(ALREADY_INVITED, kind))
     return invitation
 
 
@@ -190,43 +227,3 @@ REFUSALS = {
 def _refusal(reason: str, kind: str) -> str:
     text = REFUSALS.get(reason, reason).format(kind=kind.upper())
     return f"No {kind.upper()} survey can be sent: {text}."
-
-
-def schedule_relationship(session: Session, *, now: datetime, limit: int = 1000) -> int:
-    """Relationship NPS: customers with a conversation resolved in the last N months and no
-    relationship NPS invitation in that window. Returns how many were created."""
-    template = get_template(session, SurveyKind.NPS, now=now)
-    if not template.is_enabled or template.trigger != "relationship":
-        return 0
-    since = now - timedelta(days=RELATIONSHIP_DAYS_PER_MONTH * template.relationship_months)
-    recently_invited = exists().where(
-        SurveyInvitation.customer_id == Conversation.customer_id,
-        SurveyInvitation.kind == SurveyKind.NPS,
-        SurveyInvitation.trigger == "relationship",
-        SurveyInvitation.created_at > since,
-    )
-    customers = session.scalars(
-        select(Conversation.customer_id)
-        .where(
-            Conversation.resolved_at > since,
-            Conversation.resolved_at <= now,
-            or_(Conversation.is_spam.is_(False), Conversation.is_spam.is_(None)),
-            ~recently_invited,
-        )
-        .group_by(Conversation.customer_id)
-        .order_by(Conversation.customer_id)
-        .limit(limit)
-    ).all()
-    for customer_id in customers:
-        session.add(
-            _new_invitation(
-                template,
-                customer_id=customer_id,
-                conversation_id=None,
-                trigger="relationship",
-                send_at=now,
-                now=now,
-            )
-        )
-    session.flush()
-    return len(customers)

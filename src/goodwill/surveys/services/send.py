@@ -1,4 +1,5 @@
-"""Send due survey invitations by email in the conversation's thread.
+"""Send due survey invitations by email in the conversation's thread (relationship NPS
+invitations have no thread: their own job mails them, see services/relationship_mail.py).
 
 The invitation is a SYSTEM outbound message (like the acknowledgement): status, SLA clocks,
 first response and last activity stay as they are. Eligibility is checked again at send time,
@@ -48,11 +49,9 @@ def send_invitation(
     """Send `invitation` now, or store why it cannot be sent (suppressed_reason) and return None."""
     if invitation.sent_at is not None or invitation.suppressed_reason is not None:
         return None
-    conversation = (
-        session.get(Conversation, invitation.conversation_id)
-        if invitation.conversation_id is not None
-        else None
-    )
+    if invitation.conversation_id is None:
+        return None  # relationship NPS: mailed by its own job (services/relationship_mail.py)
+    conversation = session.get(Conversation, invitation.conversation_id)
     facts = conversation_facts(session, conversation) if conversation is not None else None
     reason = send_reason(facts, expires_at=invitation.expires_at, now=now)
     if reason != ELIGIBLE or conversation is None:
@@ -102,11 +101,12 @@ def _add_message(
 
 
 def send_due(session: Session, *, settings: Settings, now: datetime, limit: int = 200) -> int:
-    """Send (or suppress) up to `limit` invitations whose send_at has passed; returns how many
-    were sent."""
+    """Send (or suppress) up to `limit` conversation invitations whose send_at has passed;
+    returns how many were sent."""
     due = session.scalars(
         select(SurveyInvitation)
         .where(
+            SurveyInvitation.conversation_id.is_not(None),
             SurveyInvitation.sent_at.is_(None),
             SurveyInvitation.suppressed_reason.is_(None),
             SurveyInvitation.send_at <= now,

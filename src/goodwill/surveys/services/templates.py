@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from goodwill.core.errors import Invalid
@@ -18,11 +19,19 @@ def get_template(session: Session, kind: str, *, now: datetime) -> SurveyTemplat
     """The template of `kind`, created with the defaults when it does not exist yet."""
     if kind not in KINDS:
         raise Invalid(f"unknown survey kind {kind!r}; use one of {list(KINDS)}")
-    template = session.scalar(select(SurveyTemplate).where(SurveyTemplate.kind == kind))
-    if template is None:
-        template = SurveyTemplate(kind=SurveyKind(kind), updated_at=now, **default_template(kind))
-        session.add(template)
-        session.flush()
+    query = select(SurveyTemplate).where(SurveyTemplate.kind == kind)
+    template = session.scalar(query)
+    if template is not None:
+        return template
+    template = SurveyTemplate(kind=SurveyKind(kind), updated_at=now, **default_template(kind))
+    try:
+        with session.begin_nested():  # two first runs at once: the second reads the first's
+            session.add(template)
+    except IntegrityError:
+        existing = session.scalar(query)
+        if existing is None:
+            raise
+        return existing
     return template
 
 
