@@ -8,9 +8,18 @@ import pytest
 SRC = Path(__file__).resolve().parent.parent / "src" / "goodwill"
 
 PURE_MODULES = [
+    "insights/facts_rules.py",
     "insights/charts.py",
+    "insights/drill.py",
+    "insights/drivers_rules.py",
+    "insights/drivers_words.py",
     "insights/filters.py",
     "insights/tables.py",
+    "insights/satisfaction_rules.py",
+    "insights/report_rules.py",
+    "insights/cause_rules.py",
+    "insights/cause_lexicon.py",
+    "insights/cause_aspects.py",
     "agents/business_hours.py",
     "agents/roles.py",
     "agents/tokens.py",

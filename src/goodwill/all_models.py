@@ -8,6 +8,7 @@ from goodwill.core.db import Base
 from goodwill.core.jobs import models as jobs_models
 from goodwill.customers import models as customers_models
 from goodwill.insights import models as insights_models
+from goodwill.insights import rollup as insights_rollup
 from goodwill.mail import models as mail_models
 from goodwill.proactive import models as proactive_models
 from goodwill.quality import models as quality_models
@@ -21,6 +22,7 @@ MODEL_MODULES = (
     conversations_models,
     customers_models,
     insights_models,
+    insights_rollup,
     idempotency_models,
     jobs_models,
     mail_models,

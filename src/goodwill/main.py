@@ -25,6 +25,18 @@ from goodwill.core.db import Database
 from goodwill.core.jobs.worker import Worker
 from goodwill.customers import api as customers_api
 from goodwill.customers import pages as customers_pages
+from goodwill.insights import api as insights_api
+from goodwill.insights import causes_api as insights_causes_api
+from goodwill.insights import causes_pages as insights_causes_pages
+from goodwill.insights import drivers_api as insights_drivers_api
+from goodwill.insights import drivers_pages as insights_drivers_pages
+from goodwill.insights import export_api as insights_export_api
+from goodwill.insights import export_pages as insights_export_pages
+from goodwill.insights import pages as insights_pages
+from goodwill.insights import quality_api as insights_quality_api
+from goodwill.insights import quality_pages as insights_quality_pages
+from goodwill.insights import satisfaction_api as insights_satisfaction_api
+from goodwill.insights import satisfaction_pages as insights_satisfaction_pages
 from goodwill.mail import api as mail_api
 from goodwill.mail import mailbox_api
 from goodwill.mail import pages as mail_pages
@@ -62,6 +74,12 @@ API_ROUTERS = (
     survey_loop_api.router,
     surveys_api.router,
     satisfaction_api.router,
+    insights_export_api.router,
+    insights_api.router,
+    insights_drivers_api.router,
+    insights_causes_api.router,
+    insights_satisfaction_api.router,
+    insights_quality_api.router,
 )
 PAGE_ROUTERS = (
     agents_pages.router,
@@ -75,6 +93,12 @@ PAGE_ROUTERS = (
     survey_loop_pages.router,
     surveys_pages.router,
     satisfaction_pages.router,
+    insights_export_pages.router,
+    insights_pages.router,
+    insights_drivers_pages.router,
+    insights_causes_pages.router,
+    insights_satisfaction_pages.router,
+    insights_quality_pages.router,
 )
 
 log = logging.getLogger("goodwill")

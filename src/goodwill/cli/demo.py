@@ -52,6 +52,9 @@ def run_demo(*, host: str, port: int, serve_after: bool) -> None:
     )
     if report.conversations:
         console.print(f"loaded {report.conversations} conversations, {report.messages} messages")
+        from goodwill.insights.services.facts import rebuild_all_facts  # the dashboards' rollup
+
+        rebuild_all_facts(database, datetime.now(UTC))
     password = _reset_admin_password(database)
     database.dispose()
     console.rule("Goodwill demo")

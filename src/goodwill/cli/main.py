@@ -9,11 +9,13 @@ import uvicorn
 
 from goodwill.cli.accounts import tokens_app, users_app
 from goodwill.cli.analyze import analyze_app
+from goodwill.cli.analyze_cause import analyze_cause
 from goodwill.cli.analyze_sentiment import analyze_sentiment
 from goodwill.cli.common import console, friendly_errors, load_settings, open_database
 from goodwill.cli.demo import run_demo
 from goodwill.cli.import_mail import import_mail_command
 from goodwill.cli.imports_commerce import import_orders_command, import_reviews_command
+from goodwill.cli.insights import insights_app
 from goodwill.cli.mailboxes import mailboxes_app
 from goodwill.cli.quality import quality_app
 from goodwill.cli.satisfaction import satisfaction_app
@@ -30,9 +32,11 @@ app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(mailboxes_app, name="mailboxes")
 analyze_app.command("sentiment")(analyze_sentiment)
+analyze_app.command("cause")(analyze_cause)
 app.add_typer(analyze_app, name="analyze")
 app.add_typer(quality_app, name="quality")
 app.add_typer(satisfaction_app, name="satisfaction")
+app.add_typer(insights_app, name="insights")
 app.command("smtpd")(smtpd)
 app.command("import-mail")(import_mail_command)
 app.command("import-reviews")(import_reviews_command)

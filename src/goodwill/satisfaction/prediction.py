@@ -12,8 +12,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.linear_model import RidgeCV  # type: ignore[import-untyped]
-from sklearn.model_selection import KFold  # type: ignore[import-untyped]
 
 FORMAT_VERSION = 1
 MIN_CATEGORY_COUNT = 5  # a channel/product/topic value seen fewer times is not a feature
@@ -187,6 +185,9 @@ def _fit_ridge(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float, float]:
     means = x.mean(axis=0)
     scales = x.std(axis=0)
     scales[scales == 0] = 1.0
+    from sklearn.linear_model import RidgeCV  # type: ignore[import-untyped]  # (on first use:
+    # scikit-learn costs the web process ~150 MB it never needs to serve pages)
+
     ridge = RidgeCV(alphas=ALPHAS).fit((x - means) / scales, y)
     coefficients = np.asarray(ridge.coef_) / scales
     intercept = float(ridge.intercept_) - float(coefficients @ means)
@@ -200,6 +201,8 @@ def cross_validate(
     y = np.asarray(ratings, dtype=float)
     estimates = np.zeros(len(y))
     baseline = np.zeros(len(y))
+    from sklearn.model_selection import KFold  # type: ignore[import-untyped]
+
     for train, test in KFold(folds, shuffle=True, random_state=seed).split(y):
         train_rows = [rows[i] for i in train]
         features = choose_features(train_rows)

@@ -1,0 +1,89 @@
+"""The Satisfaction dashboard page (managers and admins): figures, charts and linked tables."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+from markupsafe import Markup
+
+from goodwill.insights.charts import bar_chart, line_chart
+from goodwill.insights.filters import InsightFilter, parse_filter
+from goodwill.insights.satisfaction_api import checked
+from goodwill.insights.services.options import filter_options
+from goodwill.insights.services.satisfaction_dashboard import (
+    SatisfactionDashboard,
+    satisfaction_dashboard,
+)
+from goodwill.insights.services.satisfaction_quality_view import csv_href
+from goodwill.insights.web import TABS, PageManager
+from goodwill.web.deps import ClockDep, DatabaseDep
+from goodwill.web.templating import render
+
+router = APIRouter()
+PATH = "/insights/satisfaction"
+RATES = (
+    ("CSAT satisfied", "csat_satisfied_percent"),
+    ("Response rate", "response_rate"),
+    ("Coverage", "coverage"),
+    ("Repurchase", "repurchase_rate"),
+    ("Retention", "retention_rate"),
+)
+
+
+def page_filter(request: Request, clock: ClockDep) -> InsightFilter:
+    """The filter in the query string, within the days the database can hold."""
+    return checked(parse_filter(dict(request.query_params), clock.now().date()))
+
+
+PageFilter = Annotated[InsightFilter, Depends(page_filter)]
+
+
+@router.get(PATH, response_class=HTMLResponse)
+def satisfaction_page(
+    request: Request,
+    agent: PageManager,
+    insight_filter: PageFilter,
+    database: DatabaseDep,
+    clock: ClockDep,
+) -> HTMLResponse:
+    with database.reader() as session:
+        board = satisfaction_dashboard(session, insight_filter, clock.now())
+        options = filter_options(session)
+    return render(
+        request,
+        "insights/satisfaction.html",
+        agent=agent,
+        tab="satisfaction",
+        tabs=TABS,
+        insight_filter=insight_filter,
+        options=options,
+        action=PATH,
+        board=board,
+        charts=satisfaction_charts(board),
+        csv_href=csv_href,
+        dashboard_name="satisfaction",
+    )
+
+
+def satisfaction_charts(board: SatisfactionDashboard) -> dict[str, Markup]:
+    """A chart beside some tables, by table key (the table holds the same numbers)."""
+    now = board.current.measures()
+    rates = [None if now[key] is None else float(now[key] or 0) for _, key in RATES]
+    charts = {
+        "summary": bar_chart(
+            [label for label, _ in RATES], rates, title="Rates this period (%)", unit="%"
+        ),
+        "csat_by_week": line_chart(
+            [week.week.isoformat() for week in board.weeks],
+            {"CSAT mean": [week.mean for week in board.weeks]},
+            title="CSAT by week (1-5)",
+        ),
+    }
+    for field, key in (("channel", "by_channel"), ("team_id", "by_team")):
+        rows = board.breakdowns[field][:12]
+        charts[key] = bar_chart(
+            [row.name for row in rows],
+            [row.figures.measures()["csat_mean"] for row in rows],
+            title=f"CSAT mean by {field.removesuffix('_id')} (1-5)",
+        )
+    return charts
