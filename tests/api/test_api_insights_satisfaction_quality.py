@@ -19,6 +19,7 @@ from goodwill.customers.models import IdentityKind
 from goodwill.customers.schemas import CustomerCreate, IdentityIn
 from goodwill.customers.service import create_customer
 from goodwill.insights.models import ConversationFact
+from goodwill.insights.services.rollup import refresh_rollup_days
 from support.insights_facts_factory import fact
 from support.insights_month_scenario import build
 
@@ -159,6 +160,8 @@ def test_both_dashboards_over_real_http(
             for name, value in values.items():
                 setattr(row, name, value)
             session.add(row)
+            session.flush()
+            refresh_rollup_days(session, [opened.date()])  # as the facts refresh does
     database.dispose()
     march = {"start": "2023-03-01", "end": "2023-03-31"}
     live_server: LiveServer = request.getfixturevalue("live_server_fixture")  # an admin's token

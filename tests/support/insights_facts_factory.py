@@ -10,6 +10,7 @@ from factories import Factories
 from goodwill.commerce.models import Order, Product
 from goodwill.customers.models import Customer
 from goodwill.insights.models import ConversationFact
+from goodwill.insights.services.rollup import refresh_rollup_days
 
 
 def fact(
@@ -41,6 +42,7 @@ def fact(
     for name, value in values.items():
         setattr(row, name, value)
     session.flush()
+    refresh_rollup_days(session, [row.opened_on])  # as the facts refresh does
     return row
 
 

@@ -25,7 +25,20 @@ class ConversationFact(Base):
         Index("ix_conversation_facts_agent_opened", "agent_id", "opened_at"),
         Index("ix_conversation_facts_product_opened", "product_id", "opened_at"),
         Index("ix_conversation_facts_resolved", "resolved_at"),
-        Index("ix_conversation_facts_customer", "customer_id"),
+        Index("ix_conversation_facts_customer", "customer_id", "opened_at"),
+        # Covers the Root cause dashboard's scan of unhappy conversations in a period.
+        Index(
+            "ix_conversation_facts_cause_opened",
+            "opened_at",
+            "cause",
+            "cause_detail",
+            "opened_on",
+            "csat",
+            "nps",
+            "ces",
+            "predicted_csat",
+            "sentiment_end",
+        ),
         # Covers the duration percentiles of a period (no table reads): see services/*_dashboard.
         Index(
             "ix_conversation_facts_durations",

@@ -43,6 +43,11 @@ class SmtpSender:
         external_id = message.message_id_header or f"smtp-{message.message_id}"
         return SendReceipt(external_id=external_id, sent_at=now)
 
+    def deliver(self, email: EmailMessage, *, sender: str, recipient: str) -> None:
+        """Send an already composed email (a report with attachments, say) to one recipient;
+        raises TemporaryDeliveryError (retry) or PermanentDeliveryError like `send`."""
+        self._deliver(email, sender=sender, recipient=recipient)
+
     def _deliver(self, email: EmailMessage, *, sender: str, recipient: str) -> None:
         try:
             with self._connect() as client:

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from goodwill.agents.models import Agent, Team
 from goodwill.insights import satisfaction_rules as rules
 from goodwill.insights.filters import InsightFilter
 from goodwill.insights.models import ConversationFact as F
-from goodwill.insights.query import fact_conditions
+from goodwill.insights.rollup import measure_source
 from goodwill.insights.services.quality_view import (
     STEP_STATES,
     QualityFigures,
@@ -80,31 +80,14 @@ def dashboard_tables(
     return tuple(t.table for t in quality_dashboard(session, insight_filter, now).tables)
 
 
-def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.count(case((condition, 1)))
-
-
-def _measure_columns(states: tuple[str, ...]) -> list[ColumnElement[Any]]:
-    """The counts behind QualityFigures, as labelled aggregate columns (`states` of each step:
-    the per-team and per-agent tables need no "na" count)."""
-    scored = F.quality_total.is_not(None)
-    columns: list[ColumnElement[Any]] = [
-        func.count().label("conversations"),
-        func.count(F.quality_total).label("scored"),
-        func.coalesce(func.sum(F.quality_total), 0).label("quality_sum"),
-    ]
-    for step in STEPS:
-        column = getattr(F, f"step_{step}")
-        columns += [_count(column == state).label(f"{step}_{state}") for state in states]
-    for mode in FAILURE_MODES:
-        flag = getattr(F, f"failure_{mode}")
-        columns.append(_count(and_(scored, flag.is_(True))).label(f"failure_{mode}"))
-    return columns
-
-
-# Built once: SQLAlchemy expressions are reusable, and building them costs as much as the SQL.
-HEADLINE = tuple(_measure_columns(STEP_STATES))
-HEADLINE_NAMES = [column.name for column in HEADLINE]
+# The rollup measures behind QualityFigures (goodwill.insights.rollup.MEASURES).
+HEADLINE_NAMES = [
+    "conversations",
+    "scored",
+    "quality_sum",
+    *(f"{step}_{state}" for step in STEPS for state in STEP_STATES),
+    *(f"failure_{mode}" for mode in FAILURE_MODES),
+]
 
 
 def _figures_of(values: Sequence[Any]) -> QualityFigures:
@@ -119,8 +102,9 @@ def _figures_of(values: Sequence[Any]) -> QualityFigures:
 
 
 def _figures(session: Session, insight_filter: InsightFilter) -> QualityFigures:
-    query = select(*HEADLINE).where(*fact_conditions(insight_filter))
-    return _figures_of(session.execute(query).one())
+    source = measure_source(insight_filter)
+    query = select(*source.sums(*HEADLINE_NAMES)).select_from(source.table)
+    return _figures_of(session.execute(query.where(*source.conditions)).one())
 
 
 def _current(
@@ -129,9 +113,15 @@ def _current(
     """The period's figures, per team, per agent and per day (for the weeks) from one scan
     grouped by team, agent and day together (at most agents x days groups), added up here;
     then the names."""
-    slices = [*(column for _field, _label, column, _names, _nobody in PEOPLE), F.opened_on]
-    query = select(*slices, *HEADLINE).where(*fact_conditions(insight_filter)).group_by(*slices)
-    rollup = Rollup(keys=len(slices), width=len(HEADLINE))
+    source = measure_source(insight_filter)
+    slices = [source.key(name) for name in ("team_id", "agent_id", "opened_on")]
+    query = (
+        select(*slices, *source.sums(*HEADLINE_NAMES))
+        .select_from(source.table)
+        .where(*source.conditions)
+        .group_by(*slices)
+    )
+    rollup = Rollup(keys=len(slices), width=len(HEADLINE_NAMES))
     for row in session.execute(query):
         rollup.add(row)
     people = []

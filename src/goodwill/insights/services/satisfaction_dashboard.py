@@ -19,6 +19,7 @@ from goodwill.insights import satisfaction_rules as rules
 from goodwill.insights.filters import InsightFilter
 from goodwill.insights.models import ConversationFact as F
 from goodwill.insights.query import fact_conditions, period_bounds
+from goodwill.insights.rollup import MeasureSource, measure_source
 from goodwill.insights.services.satisfaction_quality_view import (
     LinkedTable,
     Rollup,
@@ -86,62 +87,45 @@ def dashboard_tables(
     return tuple(t.table for t in satisfaction_dashboard(session, insight_filter, now).tables)
 
 
-def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.count(case((condition, 1)))
+# The rollup measures behind SatisfactionFigures (goodwill.insights.rollup.MEASURES); MEASURES
+# first: breakdowns read a prefix of the headline.
+MEASURES = (
+    "conversations",
+    "csat_answers",
+    "csat_sum",
+    "csat_satisfied",
+    "csat_unhappy",
+    "nps_answers",
+    "promoters",
+    "detractors",
+    "ces_answers",
+    "ces_sum",
+    "ces_easy",
+    "surveys_sent",
+    "surveys_answered",
+    "resolved",
+    "rated",
+    "rated_sum",
+    "predicted",
+    "predicted_sum",
+    "repurchase_decided",
+    "repurchased",
+)
+SENTIMENT = (
+    "sentiment_pairs",
+    "sentiment_start_sum",
+    "sentiment_end_sum",
+    "sentiment_improved",
+    "sentiment_worsened",
+)
+HEADLINE_NAMES = [*MEASURES, *SENTIMENT]
+_ROLLUP_NAMES = {"resolved": "resolved_conversations"}  # "resolved" there is by resolution time
 
 
-def _sum(value: Any, condition: ColumnElement[bool]) -> ColumnElement[Any]:
-    return func.coalesce(func.sum(case((condition, value))), 0)
+def _sums(source: MeasureSource, names: Sequence[str]) -> list[ColumnElement[Any]]:
+    return [source.sum(_ROLLUP_NAMES.get(name, name)).label(name) for name in names]
 
 
-def _measure_columns() -> list[ColumnElement[Any]]:
-    """The counts and sums behind SatisfactionFigures, as labelled aggregate columns (few: each
-    costs a little on every row of the period)."""
-    resolved = F.resolved_at.is_not(None)
-    rated = and_(resolved, F.csat.is_not(None))
-    predicted = and_(resolved, F.csat.is_(None), F.predicted_csat.is_not(None))
-    return [
-        func.count().label("conversations"),
-        func.count(F.csat).label("csat_answers"),
-        func.coalesce(func.sum(F.csat), 0).label("csat_sum"),
-        _count(F.csat >= rules.CSAT_SATISFIED_MIN).label("csat_satisfied"),
-        _count(F.csat <= rules.CSAT_UNHAPPY_MAX).label("csat_unhappy"),
-        func.count(F.nps).label("nps_answers"),
-        _count(F.nps >= rules.NPS_PROMOTER_MIN).label("promoters"),
-        _count(F.nps <= rules.NPS_DETRACTOR_MAX).label("detractors"),
-        func.count(F.ces).label("ces_answers"),
-        func.coalesce(func.sum(F.ces), 0).label("ces_sum"),
-        _count(F.ces >= rules.CES_EASY_MIN).label("ces_easy"),
-        _count(F.survey_sent.is_(True)).label("surveys_sent"),
-        _count(and_(F.survey_sent.is_(True), F.survey_answered.is_(True))).label(
-            "surveys_answered"
-        ),
-        _count(resolved).label("resolved"),
-        _count(rated).label("rated"),
-        _sum(F.csat, rated).label("rated_sum"),
-        _count(predicted).label("predicted"),
-        _sum(F.predicted_csat, predicted).label("predicted_sum"),
-        func.count(F.repurchased).label("repurchase_decided"),
-        _count(F.repurchased.is_(True)).label("repurchased"),
-    ]
-
-
-def _sentiment_columns() -> list[ColumnElement[Any]]:
-    """Sentiment movement (the headline only)."""
-    paired = and_(F.sentiment_start.is_not(None), F.sentiment_end.is_not(None))
-    moved = F.sentiment_end - F.sentiment_start
-    return [
-        _count(paired).label("sentiment_pairs"),
-        _sum(F.sentiment_start, paired).label("sentiment_start_sum"),
-        _sum(F.sentiment_end, paired).label("sentiment_end_sum"),
-        _count(and_(paired, moved > rules.SENTIMENT_CHANGE)).label("sentiment_improved"),
-        _count(and_(paired, moved < -rules.SENTIMENT_CHANGE)).label("sentiment_worsened"),
-    ]
-
-
-# Built once: SQLAlchemy expressions are reusable, and building them costs as much as the SQL.
-MEASURES = tuple(_measure_columns())
-HEADLINE = (*MEASURES, *_sentiment_columns())  # MEASURES first: breakdowns read a prefix
 _FLOATS = frozenset({"predicted_sum", "sentiment_start_sum", "sentiment_end_sum"})
 
 
@@ -153,12 +137,10 @@ def _figures_of(names: list[str], values: Sequence[Any]) -> SatisfactionFigures:
     return SatisfactionFigures(**found)
 
 
-HEADLINE_NAMES = [column.name for column in HEADLINE]
-
-
 def _figures(session: Session, insight_filter: InsightFilter) -> SatisfactionFigures:
-    query = select(*HEADLINE).where(*fact_conditions(insight_filter))
-    return _figures_of(HEADLINE_NAMES, session.execute(query).one())
+    source = measure_source(insight_filter)
+    query = select(*_sums(source, HEADLINE_NAMES)).select_from(source.table)
+    return _figures_of(HEADLINE_NAMES, session.execute(query.where(*source.conditions)).one())
 
 
 def _current(
@@ -169,14 +151,16 @@ def _current(
     CSAT of each day (for the weeks) from a second scan grouped by product and day (products
     are many, and independent of agents); then the names."""
     scanned, products = DIMENSIONS[:3], DIMENSIONS[3]
-    slices = [dimension[2] for dimension in scanned]
-    query = select(*slices, *HEADLINE).where(*fact_conditions(insight_filter)).group_by(*slices)
-    rollup = Rollup(keys=len(slices), width=len(HEADLINE))
-    for row in session.execute(query):
+    source = measure_source(insight_filter)
+    slices = [source.key(dimension[0]) for dimension in scanned]
+    query = select(*slices, *_sums(source, HEADLINE_NAMES)).select_from(source.table)
+    rollup = Rollup(keys=len(slices), width=len(HEADLINE_NAMES))
+    for row in session.execute(query.where(*source.conditions).group_by(*slices)):
         rollup.add(row)
     by_product = Rollup(keys=2, width=len(MEASURES))  # by product, and by day for the weeks
-    query = select(products[2], F.opened_on, *MEASURES).where(*fact_conditions(insight_filter))
-    for row in session.execute(query.group_by(products[2], F.opened_on)):
+    keys = [source.key(products[0]), source.key("opened_on")]
+    query = select(*keys, *_sums(source, MEASURES)).select_from(source.table)
+    for row in session.execute(query.where(*source.conditions).group_by(*keys)):
         by_product.add(row)
     groups = [*rollup.by_key, by_product.by_key[0]]
     breakdowns = {

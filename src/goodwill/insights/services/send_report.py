@@ -124,7 +124,7 @@ def deliver(email: EmailMessage, *, settings: Settings) -> None:
     else:
         from goodwill.mail.smtp_sender import SmtpSender
 
-        SmtpSender(settings)._deliver(  # one path for every SMTP error (retried or permanent)
+        SmtpSender(settings).deliver(  # one path for every SMTP error (retried or permanent)
             email, sender=settings.support_address, recipient=recipient
         )
 

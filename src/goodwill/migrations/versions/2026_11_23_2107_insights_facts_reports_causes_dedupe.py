@@ -121,7 +121,9 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_conversation_facts_agent_opened", ["agent_id", "opened_at"], unique=False
         )
-        batch_op.create_index("ix_conversation_facts_customer", ["customer_id"], unique=False)
+        batch_op.create_index(
+            "ix_conversation_facts_customer", ["customer_id", "opened_at"], unique=False
+        )
         batch_op.create_index(
             "ix_conversation_facts_day_channel", ["opened_on", "channel"], unique=False
         )
