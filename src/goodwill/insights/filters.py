@@ -10,6 +10,9 @@ from goodwill.core.errors import Invalid
 SEGMENTS = ("new", "returning")
 DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366
+MAX_ID = 2**31 - 1
+FIRST_DAY = date(1990, 1, 1)  # bounds keep the previous period and period ends computable
+LAST_DAY = date(2200, 12, 31)
 _INT_FIELDS = ("team_id", "agent_id", "product_id", "tag_id")
 _TEXT_FIELDS = ("channel", "topic", "segment")
 
@@ -84,15 +87,18 @@ def _parse_day(params: Mapping[str, str], name: str) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         raise Invalid(f"{name} must be a day written YYYY-MM-DD, not {raw[:20]!r}") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise Invalid(f"{name} must be between {FIRST_DAY} and {LAST_DAY}")
+    return day
 
 
 def _parse_id(params: Mapping[str, str], name: str) -> int | None:
     raw = (params.get(name) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:
         raise Invalid(f"{name} must be a whole number (an id), not {raw[:20]!r}")
     return int(raw)
