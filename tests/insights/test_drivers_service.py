@@ -18,7 +18,7 @@ from goodwill.insights.services.drivers import (
     clear_cache,
     dashboard_tables,
     drivers,
-    load_columns,
+    load_outcomes,
 )
 
 PERIOD = InsightFilter(start=START, end=date(2026, 2, 15))
@@ -59,7 +59,7 @@ def test_the_factors_are_read_as_numbers_in_one_query(
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(session.get_bind(), "before_cursor_execute", listener)
     try:
-        columns = load_columns(session, PERIOD, "csat")
+        columns = load_outcomes(session, PERIOD)[0]["csat"]
     finally:
         event.remove(session.get_bind(), "before_cursor_execute", listener)
     assert len(statements) == 1
@@ -114,13 +114,13 @@ def statements_of(session: Session, call: Callable[[], Any]) -> tuple[int, Any]:
     return len(statements), value
 
 
-def test_a_first_fit_is_one_query_and_a_check_is_one_more(
+def test_a_first_fit_is_two_queries_and_so_is_a_check(
     session: Session, rated: list[ConversationFact]
 ) -> None:
     count, first = statements_of(session, lambda: drivers(session, PERIOD))
-    assert count == 1  # the answered facts, with their version
+    assert count == 2  # the count of facts (index only), the answered facts with their version
     count, again = statements_of(session, lambda: drivers(session, PERIOD))
-    assert count == 1  # the version only
+    assert count == 2  # the count and the version
     assert again.results == first.results
 
 
@@ -135,5 +135,17 @@ def test_a_large_selection_is_trusted_for_a_while(
     assert (count, again.result("csat")) == (0, first)
     monkeypatch.setattr(drivers_service, "FRESH_SECONDS", 0.0)
     count, later = statements_of(session, lambda: drivers(session, PERIOD, ("csat",)))
-    assert count == 2  # the version changed: read again
+    assert count == 3  # the count, the version (changed), the answered facts again
     assert later.result("csat") != first
+
+
+def test_repeat_business_is_fitted_on_a_sample_of_a_large_selection(
+    session: Session, rated: list[ConversationFact], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(drivers_service, "REPEAT_SAMPLE", 100)
+    fitted = drivers(session, PERIOD)
+    repeat, csat = fitted.result("repeat"), fitted.result("csat")
+    expected = sum(1 for row in rated if row.conversation_id % 4 == 0)
+    assert (csat.n, repeat.n) == (400, expected)
+    assert any("one conversation in 4 (by id)" in note for note in repeat.notes)
+    assert not any("one conversation in" in note for note in csat.notes)

@@ -8,7 +8,7 @@ reopens, transfers, resolutions, breaches, message counts) recomputed from
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -20,7 +20,9 @@ from sqlalchemy import func, select
 from goodwill.conversations.models import Conversation, ConversationEvent
 from goodwill.core.db import Database
 from goodwill.demo.outcomes import Truth
+from goodwill.insights.filters import InsightFilter
 from goodwill.insights.models import ConversationFact
+from goodwill.insights.rollup import MEASURES, measure_source
 from goodwill.insights.services.facts import rebuild_all_facts
 from goodwill.surveys.models import SurveyInvitation
 
@@ -278,3 +280,42 @@ def test_segment_surveys_and_promises_follow_their_tables(
     assert all(
         row.promises_kept + row.promises_broken <= row.promises_made for row in facts.values()
     )
+
+
+def test_the_daily_rollup_the_dashboards_read_equals_the_event_log(
+    demo: tuple[Database, list[Truth]], logs: dict[int, FromEvents]
+) -> None:
+    """fact_daily, kept by the same transactions that write the facts, gives the event log's
+    totals per channel; and every measure equals its aggregate over the facts."""
+    database, _ = demo
+    year = InsightFilter(start=(NOW - timedelta(days=400)).date(), end=NOW.date())
+    rolled, direct = measure_source(year), measure_source(year, force_facts=True)
+    assert rolled.uses_rollup
+    with database.reader() as session:
+        per_channel = {
+            channel: (int(count), int(reopens), int(transferred), int(breached))
+            for channel, count, reopens, transferred, breached in session.execute(
+                select(
+                    rolled.key("channel"),
+                    *rolled.sums("conversations", "reopens_sum", "transferred", "sla_breached"),
+                )
+                .select_from(rolled.table)
+                .where(*rolled.conditions)
+                .group_by(rolled.key("channel"))
+            )
+        }
+        sums = [
+            session.execute(
+                select(*source.sums(*MEASURES)).select_from(source.table).where(*source.conditions)
+            ).one()
+            for source in (rolled, direct)
+        ]
+    expected: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for seen in logs.values():
+        counts = expected[seen.channel]
+        counts[0] += 1
+        counts[1] += seen.reopens
+        counts[2] += seen.transfers > 0
+        counts[3] += bool(seen.breached)
+    assert per_channel == {channel: tuple(counts) for channel, counts in expected.items()}
+    assert [round(float(v), 6) for v in sums[0]] == [round(float(v), 6) for v in sums[1]]

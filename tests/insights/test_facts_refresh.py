@@ -239,7 +239,7 @@ def test_a_batch_costs_the_same_number_of_queries_whatever_its_size(
         refresh_facts(session, [c.id for c in small], clock.now())
     with counted_queries(session) as many:
         refresh_facts(session, [c.id for c in large], clock.now())
-    assert len(many) == len(few) <= 16
+    assert len(many) == len(few) <= 19  # 16 for the facts, 3 for the days of the rollup
     assert session.scalar(select(ConversationFact.agent_messages).limit(1)) == 1
 
 

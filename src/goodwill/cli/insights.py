@@ -31,7 +31,7 @@ DATABASE_ERRORS = (ArgumentError, NoSuchModuleError, OperationalError, Programmi
 @friendly_errors
 def rebuild(
     batch_size: int = typer.Option(
-        2000, min=1, max=20000, help="conversations per transaction (one batch of queries each)"
+        2000, min=1, max=5000, help="conversations per transaction (one batch of queries each)"
     ),
     database_url: str | None = typer.Option(
         None, "--database-url", help="database to rebuild (default: GOODWILL_DATABASE_URL)"

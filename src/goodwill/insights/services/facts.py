@@ -29,8 +29,10 @@ from goodwill.insights.services.facts_sweep import (
     save_positions,
 )
 from goodwill.insights.services.facts_values import compute_facts
+from goodwill.insights.services.rollup import refresh_rollup_days
 
 DEFAULT_BATCH = 2000
+MAX_BATCH = 5000  # conversations computed at once; larger calls are split
 FACTS = cast(Table, ConversationFact.__table__)
 
 
@@ -42,29 +44,37 @@ def refresh_facts(
     reader: Session | None = None,
 ) -> int:
     """(Re)compute and upsert the facts of these conversations; rows of spam or missing
-    conversations are deleted. A fixed number of queries per call, whatever the ids. Reads
+    conversations are deleted. A fixed number of queries per batch of up to `MAX_BATCH`. Reads
     with `reader` (default: `session`), writes with `session`. Returns rows written."""
     ids = sorted(set(conversation_ids))
     if not ids:
         return 0
     lock_sweep(session, now)
-    values = compute_facts(reader or session, ids, now)
-    save_facts(session, ids, values)
-    return len(values)
+    written = 0
+    for start in range(0, len(ids), MAX_BATCH):  # keeps each IN list within SQLite's limits
+        chunk = ids[start : start + MAX_BATCH]
+        values = compute_facts(reader or session, chunk, now)
+        save_facts(session, chunk, values)
+        written += len(values)
+    return written
 
 
 def save_facts(session: Session, ids: Sequence[int], values: list[dict[str, Any]]) -> None:
     """Replace the rows of these conversations: one DELETE, then one executemany INSERT (far
-    faster than updating row by row). Writers of facts queue on `lock_sweep` (PostgreSQL)."""
+    faster than updating row by row). Writers of facts queue on `lock_sweep` (PostgreSQL).
+    Then the daily rollup of every day these rows were or are on is recomputed, in the same
+    transaction, so fact_daily always equals the facts."""
+    chosen = ConversationFact.conversation_id.in_(list(ids))
+    days = set(session.scalars(select(ConversationFact.opened_on).where(chosen).distinct()))
     session.execute(
-        delete(ConversationFact).where(ConversationFact.conversation_id.in_(list(ids))),
-        execution_options={"synchronize_session": False},
+        delete(ConversationFact).where(chosen), execution_options={"synchronize_session": False}
     )
     if values:
         # One prepared statement, executemany: pipelined on PostgreSQL, a C loop on SQLite
         # (ten times less CPU than multi-row VALUES with 75 parameters a row).
         session.connection().execute(insert(FACTS), values)
     session.flush()
+    refresh_rollup_days(session, days | {row["opened_on"] for row in values})
 
 
 def rebuild_all_facts(
@@ -80,6 +90,7 @@ def rebuild_all_facts(
     to the rebuild's start (minus the settling time). With `workers` > 1,
     worker processes compute batches from their own connections while this one writes (the
     data must be committed: not for a test's rolled-back connection). Returns rows written."""
+    batch_size = max(1, min(batch_size, MAX_BATCH))
     with database.reader() as reader:
         positions = positions_as_of(reader, now=now)
     written = 0

@@ -215,6 +215,7 @@ def _walk_events(session: Session, *, until: datetime, sweep: Sweep) -> None:
     imported history (past times, new ids). Stops at the first event younger than `until`, so
     an event committed a little late is not skipped."""
     name = "facts.events"
+    more_before = sweep.more
     rows = _read(
         session,
         select(
@@ -227,6 +228,7 @@ def _walk_events(session: Session, *, until: datetime, sweep: Sweep) -> None:
     taken = 0
     for _event_id, conversation_id, occurred_at in rows:
         if occurred_at > until:
+            sweep.more = more_before  # the rest is too young: wait for it, do not hurry back
             break
         sweep.ids.add(conversation_id)
         taken += 1
