@@ -18,6 +18,7 @@ from goodwill.customers.models import IdentityKind
 from goodwill.customers.schemas import CustomerCreate, IdentityIn
 from goodwill.customers.service import create_customer
 from goodwill.insights.models import ConversationFact
+from goodwill.insights.services.rollup import refresh_rollup_days
 
 PASSWORD = "correct horse battery"
 SCREENSHOT = "/tmp/goodwill-insights-satisfaction.png"
@@ -90,6 +91,8 @@ def manager(live_database: Database) -> Manager:
             }.items():
                 setattr(row, name, value)
             session.add(row)
+            session.flush()
+            refresh_rollup_days(session, [opened.date()])  # as the facts refresh does
         agent_email = agent.email
     return Manager(agent_email)
 

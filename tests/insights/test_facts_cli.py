@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 from facts_demo_support import own_database
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from goodwill.conversations.models import Conversation
 from goodwill.core.db import Database
 from goodwill.demo.loader import DEMO_CONVERSATIONS, seed_database
 from goodwill.insights.models import ConversationFact
+from goodwill.insights.rollup import fact_daily
 
 TEST_SECRET = "test-secret-key-0123456789abcdef"
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
@@ -116,3 +117,18 @@ def test_the_demo_command_leaves_facts_for_every_conversation(
             facts = session.scalar(select(func.count()).select_from(ConversationFact))
             conversations = session.scalar(select(func.count()).select_from(Conversation))
         assert facts == conversations == DEMO_CONVERSATIONS
+
+
+def test_rollup_only_recomputes_the_daily_rollup_from_the_facts(
+    seeded: Database, tmp_path: Path
+) -> None:
+    assert rebuild("--database-url", seeded.url, cwd=tmp_path).returncode == 0
+    with seeded.transaction() as session:
+        expected = session.execute(select(func.sum(fact_daily.c.conversations))).scalar()
+        session.execute(delete(fact_daily))
+    result = rebuild("--database-url", seeded.url, "--rollup-only", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "rebuilt the daily rollup" in result.stdout + result.stderr
+    with seeded.reader() as session:
+        assert session.execute(select(func.sum(fact_daily.c.conversations))).scalar() == expected
+    assert expected == 60

@@ -40,13 +40,20 @@ def rebuild(
         1, min=1, max=16, help="processes computing batches while this one writes (2 on 2 cores)"
     ),
     quiet: bool = typer.Option(False, "--quiet", help="no progress bar"),
+    rollup_only: bool = typer.Option(
+        False, "--rollup-only", help="only recompute the daily rollup from the facts as they are"
+    ),
 ) -> None:
-    """Recompute the facts of every conversation (one row each; spam has none)."""
+    """Recompute the facts of every conversation (one row each; spam has none) and with them
+    the daily rollup the dashboards read."""
     from goodwill.conversations.models import Conversation
     from goodwill.insights.services.facts import rebuild_all_facts
 
     url = database_url or load_settings().database_url
     started = time.perf_counter()
+    if rollup_only:
+        _rebuild_rollup(url, started)
+        return
     try:
         database = Database(url)
         with database.reader() as session:
@@ -67,6 +74,17 @@ def rebuild(
         f"rebuilt facts of {written:,} conversations ({total - written:,} spam or skipped) "
         f"in {seconds:.1f} s ({rate:,.0f} conversations/s)"
     )
+
+
+def _rebuild_rollup(url: str, started: float) -> None:
+    from goodwill.insights.services.rollup import rebuild_rollup
+
+    try:
+        rows = rebuild_rollup(Database(url))
+    except DATABASE_ERRORS as error:
+        _database_problem(url, error)
+    seconds = time.perf_counter() - started
+    console.print(f"rebuilt the daily rollup: {rows:,} rows in {seconds:.1f} s")
 
 
 def _database_problem(url: str, error: Exception) -> NoReturn:
