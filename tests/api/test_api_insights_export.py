@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from factories import Factories
 from goodwill.insights.filters import InsightFilter
 from goodwill.insights.models import ConversationFact, WeeklyReport
-from goodwill.insights.registry import DASHBOARDS
+from goodwill.insights.registry import DASHBOARDS, tables_builder
 from goodwill.insights.services.export import HEADER
 from goodwill.insights.tables import Table
 from support.export_facts import add_fact
@@ -182,3 +182,25 @@ def test_weekly_reports_are_listed_and_their_pdf_served(
     assert (
         client.get(f"{API}/reports/{report.id + 1}.pdf", headers=manager.headers).status_code == 404
     )
+
+
+@pytest.mark.parametrize("dashboard", sorted(DASHBOARDS))
+def test_every_real_dashboard_serves_each_of_its_tables_as_csv(
+    client: TestClient, manager: Caller, facts: list[ConversationFact], dashboard: str
+) -> None:
+    """The registry names real modules, and every table they build downloads with its rows."""
+    with client.app.state.database.reader() as session:  # type: ignore[attr-defined]
+        now = client.app.state.clock.now()  # type: ignore[attr-defined]
+        tables = tables_builder(dashboard)(
+            session, InsightFilter(date(2026, 2, 1), date(2026, 3, 2)), now
+        )
+    assert tables, f"{dashboard} builds no tables"
+    for table in tables:
+        response = client.get(
+            f"{API}/tables/{dashboard}/{table.key}.csv?start=2026-02-01&end=2026-03-02",
+            headers=manager.headers,
+        )
+        assert response.status_code == 200, (table.key, response.text)
+        header = next(csv.reader(io.StringIO(response.text)))
+        assert tuple(header) == table.columns
+        assert len(rows_of(response.text)) == len(table.rows)
