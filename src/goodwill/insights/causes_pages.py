@@ -7,8 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from goodwill.insights.pages import PageFilter
 from goodwill.insights.services.causes import causes_dashboard
-from goodwill.insights.services.options import filter_options
-from goodwill.insights.web import TABS, PageManager
+from goodwill.insights.web import PageManager, tab_layout
 from goodwill.web.deps import ClockDep, DatabaseDep
 from goodwill.web.templating import render
 
@@ -26,17 +25,13 @@ def causes_page(
 ) -> HTMLResponse:
     with database.reader() as session:
         dashboard = causes_dashboard(session, insight_filter, clock.now())
-        options = filter_options(session)
+        layout = tab_layout(session, "causes", insight_filter)
     tables = {linked.table.key: linked for linked in dashboard.tables}
     return render(
         request,
         "insights/causes.html",
         agent=agent,
-        tab="causes",
-        tabs=TABS,
-        insight_filter=insight_filter,
-        options=options,
-        action=PATH,
+        **layout,
         dashboard=dashboard,
         tables=tables,
         charts=dashboard.charts,

@@ -13,8 +13,7 @@ from goodwill.insights.charts import bar_chart
 from goodwill.insights.filters import InsightFilter
 from goodwill.insights.pages import PageFilter
 from goodwill.insights.services.drivers import drivers
-from goodwill.insights.services.options import filter_options
-from goodwill.insights.web import TABS, PageManager
+from goodwill.insights.web import PageManager, tab_layout
 from goodwill.web.deps import DatabaseDep
 from goodwill.web.templating import render
 
@@ -53,16 +52,12 @@ def drivers_page(
 ) -> HTMLResponse:
     with database.reader() as session:
         fitted = drivers(session, insight_filter)
-        options = filter_options(session)
+        layout = tab_layout(session, "drivers", insight_filter)
     return render(
         request,
         "insights/drivers.html",
         agent=agent,
-        tab="drivers",
-        tabs=TABS,
-        insight_filter=insight_filter,
-        options=options,
-        action=PATH,
+        **layout,
         outcomes=[outcome_view(insight_filter, result) for result in fitted.results],
         caveat=words.CAVEAT,
     )

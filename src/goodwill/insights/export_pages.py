@@ -10,9 +10,8 @@ from goodwill.insights.export_api import list_reports, pdf_response, stream_expo
 from goodwill.insights.models import WeeklyReport
 from goodwill.insights.registry import DASHBOARDS
 from goodwill.insights.report_rules import latest_week
-from goodwill.insights.services.options import filter_options
 from goodwill.insights.services.send_report import create_and_queue, find_report
-from goodwill.insights.web import TABS, FilterDep, PageManager
+from goodwill.insights.web import FilterDep, PageManager, tab_layout
 from goodwill.web.deps import ClockDep, DatabaseDep, PostingAgent, SettingsDep, require_role
 from goodwill.web.templating import render
 
@@ -37,18 +36,14 @@ def exports_page(
         clock.now(), weekday=settings.weekly_report_weekday, hour=settings.weekly_report_hour
     )
     with database.reader() as session:
-        options = filter_options(session)
+        layout = tab_layout(session, "exports", insight_filter)
         reports = list_reports(session)
         this_week = find_report(session, week)
     return render(
         request,
         "insights/exports.html",
         agent=agent,
-        tab="exports",
-        tabs=TABS,
-        insight_filter=insight_filter,
-        options=options,
-        action="/insights/exports",
+        **layout,
         reports=reports,
         dashboards=sorted(DASHBOARDS),
         week=week,

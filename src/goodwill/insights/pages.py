@@ -11,10 +11,9 @@ from goodwill.insights.drill import DRILL_COLUMNS, DrillRequest
 from goodwill.insights.filters import InsightFilter
 from goodwill.insights.services.backlog import AGE_BUCKETS
 from goodwill.insights.services.drill import drill_conversations
-from goodwill.insights.services.options import filter_options
 from goodwill.insights.services.service_dashboard import load_service_dashboard
 from goodwill.insights.services.service_view import format_duration, service_view
-from goodwill.insights.web import TABS, PageManager
+from goodwill.insights.web import PageManager, tab_layout
 from goodwill.web.deps import ClockDep, DatabaseDep
 from goodwill.web.templating import render
 
@@ -52,16 +51,12 @@ def service_page(
 ) -> HTMLResponse:
     with database.reader() as session:
         dashboard = load_service_dashboard(session, insight_filter, clock.now())
-        options = filter_options(session)
+        layout = tab_layout(session, "service", insight_filter)
     return render(
         request,
         "insights/service.html",
         agent=agent,
-        tab="service",
-        tabs=TABS,
-        insight_filter=insight_filter,
-        options=options,
-        action="/insights/service",
+        **layout,
         view=service_view(dashboard),
         backlog=dashboard.backlog,
     )
@@ -78,16 +73,12 @@ def drill_page(
 ) -> HTMLResponse:
     with database.reader() as session:
         page = drill_conversations(session, insight_filter, drill, clock.now())
-        options = filter_options(session)
+        layout = tab_layout(session, "service", insight_filter)
     return render(
         request,
         "insights/conversations.html",
         agent=agent,
-        tab="service",
-        tabs=TABS,
-        insight_filter=insight_filter,
-        options=options,
-        action="/insights/service",
+        **layout,
         drill=drill,
         page=page,
         describe=describe_drill(drill),

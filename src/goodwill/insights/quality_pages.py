@@ -7,11 +7,10 @@ from markupsafe import Markup
 
 from goodwill.insights.charts import bar_chart, line_chart
 from goodwill.insights.satisfaction_pages import PageFilter
-from goodwill.insights.services.options import filter_options
 from goodwill.insights.services.quality_dashboard import QualityDashboard, quality_dashboard
 from goodwill.insights.services.quality_view import FAILURE_NAMES, STEP_NAMES
 from goodwill.insights.services.satisfaction_quality_view import csv_href
-from goodwill.insights.web import TABS, PageManager
+from goodwill.insights.web import PageManager, tab_layout
 from goodwill.quality.rubric import FAILURE_MODES, STEPS
 from goodwill.web.deps import ClockDep, DatabaseDep
 from goodwill.web.templating import render
@@ -30,16 +29,12 @@ def quality_page(
 ) -> HTMLResponse:
     with database.reader() as session:
         board = quality_dashboard(session, insight_filter, clock.now())
-        options = filter_options(session)
+        layout = tab_layout(session, "quality", insight_filter)
     return render(
         request,
         "insights/quality.html",
         agent=agent,
-        tab="quality",
-        tabs=TABS,
-        insight_filter=insight_filter,
-        options=options,
-        action=PATH,
+        **layout,
         board=board,
         charts=quality_charts(board),
         csv_href=csv_href,

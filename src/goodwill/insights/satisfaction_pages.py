@@ -9,13 +9,12 @@ from markupsafe import Markup
 from goodwill.insights.charts import bar_chart, line_chart
 from goodwill.insights.filters import InsightFilter, parse_filter
 from goodwill.insights.satisfaction_api import checked
-from goodwill.insights.services.options import filter_options
 from goodwill.insights.services.satisfaction_dashboard import (
     SatisfactionDashboard,
     satisfaction_dashboard,
 )
 from goodwill.insights.services.satisfaction_quality_view import csv_href
-from goodwill.insights.web import TABS, PageManager
+from goodwill.insights.web import PageManager, tab_layout
 from goodwill.web.deps import ClockDep, DatabaseDep
 from goodwill.web.templating import render
 
@@ -48,16 +47,12 @@ def satisfaction_page(
 ) -> HTMLResponse:
     with database.reader() as session:
         board = satisfaction_dashboard(session, insight_filter, clock.now())
-        options = filter_options(session)
+        layout = tab_layout(session, "satisfaction", insight_filter)
     return render(
         request,
         "insights/satisfaction.html",
         agent=agent,
-        tab="satisfaction",
-        tabs=TABS,
-        insight_filter=insight_filter,
-        options=options,
-        action=PATH,
+        **layout,
         board=board,
         charts=satisfaction_charts(board),
         csv_href=csv_href,

@@ -1,12 +1,14 @@
 """What every insights page and endpoint shares: manager access and the filter from the query."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 
 from goodwill.agents.models import Agent
 from goodwill.agents.roles import Role
 from goodwill.insights.filters import InsightFilter, parse_filter
+from goodwill.insights.services.options import filter_options
 from goodwill.web.deps import ClockDep, PageAgent, require_role
 
 TABS = (
@@ -31,3 +33,16 @@ def insight_filter(request: Request, clock: ClockDep) -> InsightFilter:
 
 PageManager = Annotated[Agent, Depends(_page_manager)]
 FilterDep = Annotated[InsightFilter, Depends(insight_filter)]
+
+
+def tab_layout(session: Session, tab: str, insight_filter: InsightFilter) -> dict[str, Any]:
+    """What templates/insights/_layout.html needs: the tabs, this one, the filter, the filter
+    bar's options (one query each) and where the filter form goes."""
+    action = next(href for key, _title, href in TABS if key == tab)
+    return {
+        "tab": tab,
+        "tabs": TABS,
+        "insight_filter": insight_filter,
+        "options": filter_options(session),
+        "action": action,
+    }
