@@ -27,6 +27,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     case,
+    cast,
     func,
 )
 
@@ -190,10 +191,16 @@ def measure_source(insight_filter: InsightFilter, *, force_facts: bool = False) 
     return MeasureSource(
         table=fact_daily,
         conditions=_rollup_conditions(insight_filter),
-        sum=lambda name: func.coalesce(func.sum(fact_daily.c[name]), 0),
+        sum=_rollup_sum,
         key=_rollup_key,
         uses_rollup=True,
     )
+
+
+def _rollup_sum(name: str) -> ColumnElement[Any]:
+    """SUM of a rollup column, typed as the measure (PostgreSQL sums BIGINT as NUMERIC)."""
+    kind = Float if name in FLOAT_MEASURES else BigInteger
+    return cast(func.coalesce(func.sum(fact_daily.c[name]), 0), kind)
 
 
 def _rollup_key(name: str) -> ColumnElement[Any]:
