@@ -42,6 +42,9 @@ def scenarios() -> dict[str, Callable[[int], str]]:
     return {
         **pages,
         **apis,
+        "satisfaction retention card (loaded after the page)": lambda n: (
+            "/insights/satisfaction/retention"
+        ),
         "drivers API (csat)": lambda n: "/api/v1/insights/drivers?outcome=csat",
         "drill-down page": lambda n: f"/insights/conversations?{DRILLS[n % 4]}&page={1 + n % 3}",
         "drill-down API": lambda n: f"/api/v1/insights/conversations?{DRILLS[n % 4]}",

@@ -117,6 +117,8 @@ def test_a_manager_reads_both_dashboards_and_drills_into_a_number(
     summary = page.locator("table[data-table='summary']")
     expect(summary).to_be_visible()
     expect(summary.get_by_role("row").filter(has_text="CSAT mean (1-5)")).to_contain_text("3.67")
+    retention = page.locator("table[data-table='retention']")  # loaded after the page (HTMX)
+    expect(retention.get_by_role("row").filter(has_text="Retention %")).to_be_visible()
     page.screenshot(path=SCREENSHOT, full_page=True)
     unhappy = summary.get_by_role("row").filter(has_text="CSAT unhappy answers (1-2)")
     unhappy.get_by_role("link").first.click()

@@ -156,8 +156,11 @@ def test_dashboard_tables_are_the_pages_tables_with_stable_keys(
         "by_agent",
         "by_product",
         "csat_by_week",
+        "retention",  # the card the page loads after itself
     ]
     assert all(len(row) == len(t.columns) for t in tables for row in t.rows)
+    retention = {row[0]: row[1] for row in tables[-1].rows}
+    assert set(retention) == {"Customers", "Customers who came back", "Retention %"}
 
 
 def test_seven_queries_whatever_the_volume(

@@ -36,7 +36,15 @@ def test_the_satisfaction_page_shows_charts_tables_and_links(
     assert page.count("<svg") == 4  # rates, by channel, by team, by week
     words = text_of(page)
     assert "CSAT mean (1-5) 3.67 2.0 1.67" in words
-    assert "Retention % 60.0 100.0 -40.0" in words
+    assert "Retention %" not in words  # the page loads its retention card after itself
+    retention_url = "/insights/satisfaction/retention?start=2026-02-01&amp;end=2026-02-28"
+    assert f'hx-get="{retention_url}"' in page and 'hx-trigger="load"' in page
+    card = client.get(html.unescape(retention_url))
+    assert card.status_code == 200, card.text
+    card_words = text_of(card.text)
+    assert "Retention % 60.0 100.0 -40.0" in card_words
+    assert 'data-table="retention"' in card.text and "<html" not in card.text
+    assert "/insights/tables/satisfaction/retention.csv" in card.text
     assert "still running" in words
     assert 'aria-current="page">Satisfaction' in page
     unhappy = (

@@ -3,7 +3,7 @@
 import re
 from typing import Literal
 
-from sqlalchemy import ColumnElement, func, text
+from sqlalchemy import ColumnElement, Text, cast, func, text
 from sqlalchemy.orm import Session
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -61,3 +61,12 @@ def day_bucket(session: Session, column: ColumnElement[object]) -> ColumnElement
     if session.get_bind().dialect.name == "sqlite":
         return func.strftime("%Y-%m-%d", column)
     return func.to_char(func.date_trunc("day", column), "YYYY-MM-DD")
+
+
+def joined_numbers(session: Session, column: ColumnElement[int]) -> ColumnElement[str]:
+    """Every value of an integer expression in the group as one comma-separated text
+    (group_concat / string_agg): tens of thousands of numbers cross the driver as one string
+    instead of one row each. Several of these in one SELECT list the rows in the same order."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.group_concat(column, ",")
+    return func.string_agg(cast(column, Text), ",")

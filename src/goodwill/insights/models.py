@@ -19,7 +19,7 @@ class ConversationFact(Base):
 
     __tablename__ = "conversation_facts"
     __table_args__ = (
-        Index("ix_conversation_facts_opened", "opened_at"),
+        Index("ix_conversation_facts_opened", "opened_at", "customer_id"),  # covers retention
         Index("ix_conversation_facts_day_channel", "opened_on", "channel"),
         Index("ix_conversation_facts_team_opened", "team_id", "opened_at"),
         Index("ix_conversation_facts_agent_opened", "agent_id", "opened_at"),

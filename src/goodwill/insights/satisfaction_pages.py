@@ -11,6 +11,7 @@ from goodwill.insights.filters import InsightFilter, parse_filter
 from goodwill.insights.satisfaction_api import checked
 from goodwill.insights.services.satisfaction_dashboard import (
     SatisfactionDashboard,
+    retention_table,
     satisfaction_dashboard,
 )
 from goodwill.insights.services.satisfaction_quality_view import csv_href
@@ -46,7 +47,7 @@ def satisfaction_page(
     clock: ClockDep,
 ) -> HTMLResponse:
     with database.reader() as session:
-        board = satisfaction_dashboard(session, insight_filter, clock.now())
+        board = satisfaction_dashboard(session, insight_filter, clock.now(), with_retention=False)
         layout = tab_layout(session, "satisfaction", insight_filter)
     return render(
         request,
@@ -57,6 +58,26 @@ def satisfaction_page(
         charts=satisfaction_charts(board),
         csv_href=csv_href,
         dashboard_name="satisfaction",
+    )
+
+
+@router.get(PATH + "/retention", response_class=HTMLResponse)
+def retention_card(
+    request: Request, agent: PageManager, insight_filter: PageFilter, database: DatabaseDep
+) -> HTMLResponse:
+    """The retention card the page loads after itself (HTMX): it follows customers across
+    periods, the slowest figure, so the rest of the page does not wait for it."""
+    with database.reader() as session:
+        linked = retention_table(session, insight_filter)
+    return render(
+        request,
+        "insights/_satisfaction_table.html",
+        agent=agent,
+        linked=linked,
+        chart=None,
+        csv_href=csv_href,
+        dashboard_name="satisfaction",
+        insight_filter=insight_filter,
     )
 
 

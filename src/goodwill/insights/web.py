@@ -43,6 +43,6 @@ def tab_layout(session: Session, tab: str, insight_filter: InsightFilter) -> dic
         "tab": tab,
         "tabs": TABS,
         "insight_filter": insight_filter,
-        "options": filter_options(session),
+        "options": filter_options(session, current_topic=insight_filter.topic),
         "action": action,
     }

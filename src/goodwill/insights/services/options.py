@@ -27,16 +27,22 @@ class FilterOptions:
         return next((name for key, name in pairs if key == ident), None)
 
 
-def filter_options(session: Session) -> FilterOptions:
-    topics = session.scalars(
-        select(Conversation.topic).where(Conversation.topic.is_not(None)).distinct()
-    )
+RECENT_FOR_TOPICS = 20_000  # topics are read from the latest conversations, not all of them
+
+
+def filter_options(session: Session, *, current_topic: str | None = None) -> FilterOptions:
+    """`current_topic` (the filter's) is offered even when the latest conversations lack it."""
+    latest = (
+        select(Conversation.topic).order_by(Conversation.id.desc()).limit(RECENT_FOR_TOPICS)
+    ).subquery()
+    found = set(session.scalars(select(latest.c.topic).distinct()))
+    topics = {topic for topic in (*found, current_topic) if topic}
     return FilterOptions(
         channels=tuple(channel.value for channel in ChannelKind),
         teams=_pairs(session, select(Team.id, Team.name).order_by(Team.name)),
         agents=_pairs(session, select(Agent.id, Agent.name).order_by(Agent.name)),
         products=_pairs(session, select(Product.id, Product.name).order_by(Product.name)),
-        topics=tuple(sorted(topic for topic in topics if topic)),
+        topics=tuple(sorted(topics)),
         tags=_pairs(session, select(Tag.id, Tag.name).order_by(Tag.name)),
     )
 

@@ -55,13 +55,17 @@ class SatisfactionDashboard:
 
 
 def satisfaction_dashboard(
-    session: Session, insight_filter: InsightFilter, now: datetime
+    session: Session, insight_filter: InsightFilter, now: datetime, *, with_retention: bool = True
 ) -> SatisfactionDashboard:
+    """Every figure; without retention (`with_retention=False`, the page: it loads the retention
+    card separately, see `retention_table`) the summary leaves those rows out."""
     current, breakdowns, weeks = _current(session, insight_filter)
     previous = _figures(session, insight_filter.previous())
-    current, previous = _with_retention(session, insight_filter, current, previous)
+    if with_retention:
+        current, previous = _with_retention(session, insight_filter, current, previous)
+    rows = "all" if with_retention else "without_retention"
     tables = (
-        summary_table(insight_filter, current, previous),
+        summary_table(insight_filter, current, previous, rows=rows),
         *(
             breakdown_table(insight_filter, field, label, breakdowns[field])
             for field, label, *_ in DIMENSIONS
@@ -84,7 +88,9 @@ def dashboard_tables(
 ) -> tuple[Table, ...]:
     """The tables the page shows, in its order (keys: summary, by_channel, by_team, by_agent,
     by_product, csat_by_week), for the CSV exports."""
-    return tuple(t.table for t in satisfaction_dashboard(session, insight_filter, now).tables)
+    board = satisfaction_dashboard(session, insight_filter, now)
+    retention = summary_table(insight_filter, board.current, board.previous, rows="retention")
+    return (*(t.table for t in board.tables), retention.table)
 
 
 # The rollup measures behind SatisfactionFigures (goodwill.insights.rollup.MEASURES); MEASURES
@@ -120,6 +126,15 @@ SENTIMENT = (
 )
 HEADLINE_NAMES = [*MEASURES, *SENTIMENT]
 _ROLLUP_NAMES = {"resolved": "resolved_conversations"}  # "resolved" there is by resolution time
+
+
+def retention_table(session: Session, insight_filter: InsightFilter) -> LinkedTable:
+    """Retention of the period and the one before: customers, those who came back, the rate.
+    The costliest figure (it follows customers across periods), so the page loads it after."""
+    current, previous = _with_retention(
+        session, insight_filter, SatisfactionFigures(), SatisfactionFigures()
+    )
+    return summary_table(insight_filter, current, previous, rows="retention")
 
 
 def _sums(source: MeasureSource, names: Sequence[str]) -> list[ColumnElement[Any]]:

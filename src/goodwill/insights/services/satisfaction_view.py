@@ -169,14 +169,24 @@ def link_for(insight_filter: InsightFilter, link: Link | str) -> str | None:
     return drill_href(insight_filter, col, op, val)
 
 
+RETENTION_MEASURES = frozenset({"customers", "retained", "retention_rate"})
+
+
 def summary_table(
-    insight_filter: InsightFilter, current: SatisfactionFigures, previous: SatisfactionFigures
+    insight_filter: InsightFilter,
+    current: SatisfactionFigures,
+    previous: SatisfactionFigures,
+    *,
+    rows: str = "all",
 ) -> LinkedTable:
-    builder = TableBuilder(
-        "summary", "Satisfaction", ("Measure", "This period", "Previous period", "Change")
-    )
+    """The headline table; `rows` "all", "without_retention" (the page, which loads retention
+    after) or "retention" (that card alone, key `retention`)."""
+    key, title = ("retention", "Retention") if rows == "retention" else ("summary", "Satisfaction")
+    builder = TableBuilder(key, title, ("Measure", "This period", "Previous period", "Change"))
     now, before = current.measures(), previous.measures()
     for label, measure, link in SUMMARY_ROWS:
+        if rows != "all" and (measure in RETENTION_MEASURES) != (rows == "retention"):
+            continue
         difference = rules.change(now[measure], before[measure])
         builder.add(
             (label, None),

@@ -127,7 +127,9 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_conversation_facts_day_channel", ["opened_on", "channel"], unique=False
         )
-        batch_op.create_index("ix_conversation_facts_opened", ["opened_at"], unique=False)
+        batch_op.create_index(
+            "ix_conversation_facts_opened", ["opened_at", "customer_id"], unique=False
+        )
         batch_op.create_index(
             "ix_conversation_facts_product_opened", ["product_id", "opened_at"], unique=False
         )
