@@ -7,14 +7,15 @@
 
 Requests run one at a time (latency, not throughput), after two warm-ups each. The drill-down
 rotates over conditions (CSAT <= 2, SLA breached, reopened, a channel) and pages. Server RSS is
-read after every request; the peak is reported, and again after streaming the whole-period CSV
-export to nowhere. Prints JSON and writes benchmarks/out/insights_pages.json.
+read after every request; the peak is reported, and again while the CSV and Parquet exports of
+the last 30 and 365 days stream to nowhere. Prints JSON and writes benchmarks/out/insights_pages.json.
 """
 
 import argparse
 import json
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from harness import OUT, admin_token, percentile, rss_megabytes, running_server
@@ -70,9 +71,9 @@ def measure(
     }
 
 
-def stream_export(client: httpx.Client, pid: int) -> dict[str, float]:
+def stream_export(client: httpx.Client, pid: int, path: str) -> dict[str, float]:
     began, size, peak = time.perf_counter(), 0, 0.0
-    with client.stream("GET", "/api/v1/insights/export.csv") as answer:
+    with client.stream("GET", path) as answer:
         for chunk in answer.iter_bytes():
             size += len(chunk)
             peak = max(peak, rss_megabytes(pid))
@@ -100,7 +101,15 @@ def main() -> None:
                 measure(client, make_path, 2, process.pid)  # warm up
                 results[name] = measure(client, make_path, args.requests, process.pid)
                 print(name, results[name], flush=True)
-            results["export.csv (last 30 days)"] = stream_export(client, process.pid)
+            today = datetime.now(UTC).date()
+            year = f"start={(today - timedelta(days=364)).isoformat()}"
+            for fmt in ("csv", "parquet"):
+                for label, query in (("last 30 days", ""), ("last 365 days", year)):
+                    path = f"/api/v1/insights/export.{fmt}?{query}"
+                    results[f"export.{fmt} ({label})"] = found = stream_export(
+                        client, process.pid, path
+                    )
+                    print(path, found, flush=True)
     OUT.mkdir(exist_ok=True)
     (OUT / "insights_pages.json").write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
