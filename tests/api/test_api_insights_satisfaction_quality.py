@@ -1,6 +1,5 @@
 """The Satisfaction and Quality dashboards' JSON: managers only, filters, a fixed query count."""
 
-import uuid
 from datetime import UTC, date, datetime
 
 import httpx
@@ -12,14 +11,8 @@ from test_api_live_server import live_server as live_server_fixture  # noqa: F40
 from test_api_query_counts import counting_statements
 
 from factories import Factories
-from goodwill.conversations.schemas import ConversationCreate, CustomerRef, MessageCreate
-from goodwill.conversations.services.open import open_conversation
 from goodwill.core.db import Database
-from goodwill.customers.models import IdentityKind
-from goodwill.customers.schemas import CustomerCreate, IdentityIn
-from goodwill.customers.service import create_customer
-from goodwill.insights.models import ConversationFact
-from goodwill.insights.services.rollup import refresh_rollup_days
+from support.committed_facts import conversation_with_facts
 from support.insights_facts_factory import fact
 from support.insights_month_scenario import build
 
@@ -119,49 +112,15 @@ def test_both_dashboards_over_real_http(
     now = datetime.now(UTC)
     with database.transaction() as session:
         for day, csat, total in ((6, 5, 90), (7, 2, 50)):
-            customer = create_customer(
-                session,
-                now=now,
-                data=CustomerCreate(
-                    name="Ada",
-                    identities=[
-                        IdentityIn(kind=IdentityKind.EMAIL, value=f"{uuid.uuid4().hex}@example.com")
-                    ],
-                ),
-            )
-            conversation = open_conversation(
-                session,
-                actor=None,
-                now=now,
-                data=ConversationCreate(
-                    subject="Kettle",
-                    customer=CustomerRef(id=customer.id),
-                    message=MessageCreate(body_text="It will not boil."),
-                ),
-            )
-            session.flush()
             opened = datetime(2023, 3, day, 10, tzinfo=UTC)
-            row = session.get(ConversationFact, conversation.id) or ConversationFact(
-                conversation_id=conversation.id
+            conversation_with_facts(
+                session,
+                day=opened.date(),
+                now=now,
+                resolved_at=opened,
+                csat=csat,
+                quality_total=total,
             )
-            values = {
-                "customer_id": customer.id,
-                "opened_at": opened,
-                "opened_on": opened.date(),
-                "channel": "email",
-                "priority": "normal",
-                "status": "resolved",
-                "segment": "new",
-                "resolved_at": opened,
-                "csat": csat,
-                "quality_total": total,
-                "refreshed_at": now,
-            }
-            for name, value in values.items():
-                setattr(row, name, value)
-            session.add(row)
-            session.flush()
-            refresh_rollup_days(session, [opened.date()])  # as the facts refresh does
     database.dispose()
     march = {"start": "2023-03-01", "end": "2023-03-31"}
     live_server: LiveServer = request.getfixturevalue("live_server_fixture")  # an admin's token

@@ -4,21 +4,15 @@ the drill-down of the conversations behind it."""
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy.orm import Session
 
 from goodwill.agents.roles import Role
 from goodwill.agents.service import create_agent
-from goodwill.conversations.schemas import ConversationCreate, CustomerRef, MessageCreate
-from goodwill.conversations.services.open import open_conversation
 from goodwill.core.db import Database
-from goodwill.customers.models import IdentityKind
-from goodwill.customers.schemas import CustomerCreate, IdentityIn
-from goodwill.customers.service import create_customer
-from goodwill.insights.models import ConversationFact
+from support.committed_facts import conversation_with_facts
 
 PASSWORD = "correct horse battery"
 PERIOD = "start=2022-03-01&end=2022-03-31"  # a month no other browser test uses
@@ -37,17 +31,6 @@ class Manager:
     suffix: str
 
 
-def _fact(
-    session: Session, conversation_id: int, customer_id: int, values: dict[str, object]
-) -> None:
-    row = session.get(ConversationFact, conversation_id)
-    if row is None:
-        row = ConversationFact(conversation_id=conversation_id)
-        session.add(row)
-    for name, value in {"customer_id": customer_id, **values}.items():
-        setattr(row, name, value)
-
-
 @pytest.fixture
 def manager(live_database: Database) -> Manager:
     """Committed: a manager and four rated conversations opened in March 2022, three unhappy."""
@@ -63,47 +46,17 @@ def manager(live_database: Database) -> Manager:
             now=now,
         )
         for day, csat, cause, detail, evidence in FACTS:
-            customer = create_customer(
+            conversation_with_facts(
                 session,
+                day=date(2022, 3, day),
                 now=now,
-                data=CustomerCreate(
-                    name="Ada Lovelace",
-                    identities=[
-                        IdentityIn(kind=IdentityKind.EMAIL, value=f"ada-{day}-{suffix}@example.com")
-                    ],
-                ),
-            )
-            conversation = open_conversation(
-                session,
-                actor=None,
-                now=now,
-                data=ConversationCreate(
-                    subject=f"Kettle {day} ({suffix})",
-                    customer=CustomerRef(id=customer.id),
-                    message=MessageCreate(body_text="My kettle will not boil."),
-                ),
-            )
-            session.flush()
-            opened = datetime.combine(date(2022, 3, day), time(10), tzinfo=UTC)
-            _fact(
-                session,
-                conversation.id,
-                customer.id,
-                {
-                    "opened_at": opened,
-                    "opened_on": opened.date(),
-                    "channel": "email",
-                    "priority": "normal",
-                    "status": "resolved",
-                    "segment": "new",
-                    "csat": csat,
-                    "survey_sent": True,
-                    "survey_answered": True,
-                    "cause": cause,
-                    "cause_detail": detail,
-                    "cause_evidence": evidence,
-                    "refreshed_at": now,
-                },
+                subject=f"Kettle {day} ({suffix})",
+                csat=csat,
+                survey_sent=True,
+                survey_answered=True,
+                cause=cause,
+                cause_detail=detail,
+                cause_evidence=evidence,
             )
         email = agent.email
     return Manager(email, suffix)

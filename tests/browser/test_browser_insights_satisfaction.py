@@ -11,14 +11,8 @@ from playwright.sync_api import Page, expect
 
 from goodwill.agents.roles import Role
 from goodwill.agents.service import create_agent
-from goodwill.conversations.schemas import ConversationCreate, CustomerRef, MessageCreate
-from goodwill.conversations.services.open import open_conversation
 from goodwill.core.db import Database
-from goodwill.customers.models import IdentityKind
-from goodwill.customers.schemas import CustomerCreate, IdentityIn
-from goodwill.customers.service import create_customer
-from goodwill.insights.models import ConversationFact
-from goodwill.insights.services.rollup import refresh_rollup_days
+from support.committed_facts import conversation_with_facts
 
 PASSWORD = "correct horse battery"
 SCREENSHOT = "/tmp/goodwill-insights-satisfaction.png"
@@ -47,52 +41,20 @@ def manager(live_database: Database) -> Manager:
             now=now,
         )
         for day, csat, needs, total in FACTS:
-            customer = create_customer(
-                session,
-                now=now,
-                data=CustomerCreate(
-                    name="Ada Lovelace",
-                    identities=[
-                        IdentityIn(kind=IdentityKind.EMAIL, value=f"ada-{day}-{suffix}@example.com")
-                    ],
-                ),
-            )
-            conversation = open_conversation(
-                session,
-                actor=None,
-                now=now,
-                data=ConversationCreate(
-                    subject=f"Kettle ({suffix})",
-                    customer=CustomerRef(id=customer.id),
-                    message=MessageCreate(body_text="My kettle will not boil."),
-                ),
-            )
-            session.flush()
             opened = datetime.combine(date(2024, 5, day), time(10), tzinfo=UTC)
-            row = session.get(ConversationFact, conversation.id) or ConversationFact(
-                conversation_id=conversation.id
+            conversation_with_facts(
+                session,
+                day=opened.date(),
+                now=now,
+                subject=f"Kettle ({suffix})",
+                resolved_at=opened,
+                resolution_seconds=60,
+                survey_sent=True,
+                survey_answered=True,
+                csat=csat,
+                step_needs=needs,
+                quality_total=total,
             )
-            for name, value in {
-                "customer_id": customer.id,
-                "opened_at": opened,
-                "opened_on": opened.date(),
-                "channel": "email",
-                "priority": "normal",
-                "status": "resolved",
-                "segment": "new",
-                "resolved_at": opened,
-                "resolution_seconds": 60,
-                "survey_sent": True,
-                "survey_answered": True,
-                "csat": csat,
-                "step_needs": needs,
-                "quality_total": total,
-                "refreshed_at": now,
-            }.items():
-                setattr(row, name, value)
-            session.add(row)
-            session.flush()
-            refresh_rollup_days(session, [opened.date()])  # as the facts refresh does
         agent_email = agent.email
     return Manager(agent_email)
 
