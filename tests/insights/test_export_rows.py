@@ -3,6 +3,8 @@ with readable names, the same rows as CSV and as Parquet, read in keyset batches
 
 import csv
 import io
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -221,3 +223,21 @@ def test_an_empty_export_is_a_header_and_a_valid_empty_parquet_file(session: Ses
     table = read_parquet(session, MARCH)
     assert table.num_rows == 0
     assert table.column_names == list(HEADER)
+
+
+def test_parquet_export_keeps_pandas_out_of_the_server_but_importable() -> None:
+    """pyarrow would import pandas (about 40 MB) on its first array; the export stops that, and
+    pandas can still be imported by anyone afterwards. In a fresh interpreter: tests may have
+    imported pandas already."""
+    script = (
+        "import sys, pyarrow as pa\n"
+        "from goodwill.insights.services.export import _arrow_without_pandas\n"
+        "_arrow_without_pandas(pa)\n"
+        "pa.array([1, None], type=pa.int64())\n"
+        "assert 'pandas' not in sys.modules, 'pyarrow imported pandas'\n"
+        "import pandas\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr

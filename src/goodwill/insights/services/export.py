@@ -5,6 +5,7 @@ facts with their readable names, one for the batch's tags), so memory stays flat
 Customer contact details are left out: the customer is only an id."""
 
 import io
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -225,6 +226,7 @@ def export_parquet_chunks(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    _arrow_without_pandas(pa)
     schema = parquet_schema()
     sink = _ChunkSink()
     writer = pq.ParquetWriter(sink, schema, compression="snappy")
@@ -242,3 +244,28 @@ def export_parquet_chunks(
     finally:
         writer.close()
     yield sink.drain()
+
+
+class _NoPandas:
+    """An import hook that refuses pandas while pyarrow looks for it (see below)."""
+
+    @staticmethod
+    def find_spec(name: str, *_where: object) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError("the export does not use pandas", name=name)
+
+
+def _arrow_without_pandas(pa: Any) -> None:
+    """pyarrow imports pandas (about 40 MB that stay in the server) the first time it builds an
+    array, only to check whether the values are pandas objects; ours never are. Let its check
+    find no pandas, once per process (pandas stays importable for anyone else afterwards). The
+    shim is pyarrow-internal: if it moves, nothing breaks, the export just costs more memory."""
+    if "pandas" in sys.modules:
+        return
+    sys.meta_path.insert(0, _NoPandas)
+    try:
+        pa.lib._pandas_api.have_pandas  # noqa: B018  (the property caches its finding)
+    except AttributeError:
+        pass
+    finally:
+        sys.meta_path.remove(_NoPandas)
