@@ -37,3 +37,11 @@ def test_tables_become_csv_with_empty_cells_for_missing_values() -> None:
 def test_csv_lines_streams_one_line_at_a_time() -> None:
     lines = list(csv_lines(("a", "b"), iter([(1, "x,y"), (2, None)])))
     assert lines == ["a,b\n", '1,"x,y"\n', "2,\n"]
+
+
+def test_crowded_axes_keep_the_start_of_a_label_and_the_month_and_day_of_a_date() -> None:
+    labels = [f"-factor{n}" for n in range(13)]
+    svg = str(bar_chart(labels, [1.0] * 13, title="Effects"))
+    assert ">-factor<" in svg  # the sign survives
+    days = [f"2026-03-{n:02d}" for n in range(1, 15)]
+    assert ">03-14<" in str(bar_chart(days, [1.0] * 14, title="Per day"))

@@ -2,7 +2,7 @@
 Managers and admins only."""
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -16,7 +16,7 @@ from goodwill.insights.services.drill import drill_conversations
 from goodwill.insights.services.service_dashboard import load_service_dashboard
 from goodwill.insights.services.service_view import service_view
 from goodwill.web.deps import ApiManager, ClockDep, DatabaseDep
-from goodwill.web.schemas import MAX_ID, ErrorOut, error_responses
+from goodwill.web.schemas import ErrorOut, error_responses
 from goodwill.web.text_guard import reject_nul_characters
 
 router = APIRouter(
@@ -27,24 +27,14 @@ BAD_QUERY: dict[int | str, dict[str, Any]] = {
 }
 _Text = Annotated[str | None, Query(max_length=80)]
 _Id = Annotated[str | None, Query(max_length=40, description="an id")]
-ID_PARAMS = ("team_id", "agent_id", "product_id", "tag_id")
 
 
 def checked_filter(params: Mapping[str, str], today: date) -> InsightFilter:
-    """parse_filter, after refusing ids that are not plain numbers a database could hold."""
-    for name in ID_PARAMS:
-        raw = (params.get(name) or "").strip()
-        if raw and not (raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID):
-            raise BadQuery(f"{name} must be a whole number (an id) up to {MAX_ID}")
+    """parse_filter (which bounds the days and ids), with its mistakes answered 400."""
     try:
-        insight_filter = parse_filter(params, today)
+        return parse_filter(params, today)
     except Invalid as error:
         raise BadQuery(error.message) from error
-    if insight_filter.start - date.min <= timedelta(days=insight_filter.days + 1) or (
-        date.max - insight_filter.end <= timedelta(days=1)
-    ):
-        raise BadQuery("choose days between the years 2 and 9998")
-    return insight_filter
 
 
 def checked_drill(params: Mapping[str, str]) -> DrillRequest:

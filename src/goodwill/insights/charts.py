@@ -103,11 +103,19 @@ def _legend(names: list[str]) -> list[str]:
 
 
 def _x_label(label: str, x: float, count: int) -> str:
-    text = label if count <= 12 else label[-5:]
     return (
         f'<text x="{x:.1f}" y="{HEIGHT - MARGIN_BOTTOM + 14}" font-size="10" '
-        f'text-anchor="middle" fill="#475569">{escape(text[:14])}</text>'
+        f'text-anchor="middle" fill="#475569">{escape(_short(label, count))}</text>'
     )
+
+
+def _short(label: str, count: int) -> str:
+    """What fits under a bar: a day as MM-DD, else the label's start (its sign, its name)."""
+    if count <= 12:
+        return label[:14]
+    if len(label) == 10 and label[4] == "-" and label[7] == "-":
+        return label[5:]
+    return label[:7]
 
 
 def _runs(values: Sequence[float | None]) -> list[list[tuple[int, float]]]:

@@ -6,11 +6,10 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from goodwill.insights.charts import bar_chart, line_chart
-from goodwill.insights.satisfaction_pages import PageFilter
 from goodwill.insights.services.quality_dashboard import QualityDashboard, quality_dashboard
 from goodwill.insights.services.quality_view import FAILURE_NAMES, STEP_NAMES
 from goodwill.insights.services.satisfaction_quality_view import csv_href
-from goodwill.insights.web import PageManager, tab_layout
+from goodwill.insights.web import FilterDep, PageManager, tab_layout
 from goodwill.quality.rubric import FAILURE_MODES, STEPS
 from goodwill.web.deps import ClockDep, DatabaseDep
 from goodwill.web.templating import render
@@ -23,7 +22,7 @@ PATH = "/insights/quality"
 def quality_page(
     request: Request,
     agent: PageManager,
-    insight_filter: PageFilter,
+    insight_filter: FilterDep,
     database: DatabaseDep,
     clock: ClockDep,
 ) -> HTMLResponse:

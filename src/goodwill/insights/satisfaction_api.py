@@ -1,13 +1,12 @@
 """JSON of the Satisfaction dashboard (managers and admins), and the filter its routes share
 with the Quality dashboard's."""
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
-from goodwill.core.errors import Invalid
 from goodwill.insights import satisfaction_rules as rules
 from goodwill.insights.filters import InsightFilter, parse_filter
 from goodwill.insights.services.satisfaction_dashboard import satisfaction_dashboard
@@ -17,7 +16,6 @@ from goodwill.web.schemas import error_responses
 
 router = APIRouter(prefix="/insights/satisfaction", tags=["insights"])
 
-MAX_ID = 2**31 - 1
 FILTER_HELP = (
     "Conversations opened from `start` to `end` (UTC days `YYYY-MM-DD`, both included; default "
     "the last 30 days), narrowed by `channel`, `team_id`, `agent_id`, `product_id`, `topic`, "
@@ -42,20 +40,7 @@ def api_filter(  # noqa: PLR0913, PLR0917 - one documented parameter per filter 
 ) -> InsightFilter:
     """The documented query parameters, read by insights.filters.parse_filter."""
     del start, end, channel, team_id, agent_id, product_id, topic, tag_id, segment
-    return checked(parse_filter(dict(request.query_params), clock.now().date()))
-
-
-def checked(insight_filter: InsightFilter) -> InsightFilter:
-    """Refuse days and ids the database cannot hold (the previous period and the retention
-    window reach outside the chosen days)."""
-    earliest = date.min + timedelta(days=insight_filter.days + 1)
-    latest = date.max - timedelta(days=rules.RETENTION_DAYS + 2)
-    if insight_filter.start < earliest or insight_filter.end > latest:
-        raise Invalid("choose days between the years 2 and 9998")
-    ids = (insight_filter.team_id, insight_filter.agent_id, insight_filter.product_id)
-    if any(ident is not None and ident > MAX_ID for ident in (*ids, insight_filter.tag_id)):
-        raise Invalid(f"ids are at most {MAX_ID}")
-    return insight_filter
+    return parse_filter(dict(request.query_params), clock.now().date())
 
 
 ApiFilter = Annotated[InsightFilter, Depends(api_filter)]

@@ -1,21 +1,17 @@
 """The Satisfaction dashboard page (managers and admins): figures, charts and linked tables."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from goodwill.insights.charts import bar_chart, line_chart
-from goodwill.insights.filters import InsightFilter, parse_filter
-from goodwill.insights.satisfaction_api import checked
 from goodwill.insights.services.satisfaction_dashboard import (
     SatisfactionDashboard,
     retention_table,
     satisfaction_dashboard,
 )
 from goodwill.insights.services.satisfaction_quality_view import csv_href
-from goodwill.insights.web import PageManager, tab_layout
+from goodwill.insights.web import FilterDep, PageManager, tab_layout
 from goodwill.web.deps import ClockDep, DatabaseDep
 from goodwill.web.templating import render
 
@@ -30,19 +26,11 @@ RATES = (
 )
 
 
-def page_filter(request: Request, clock: ClockDep) -> InsightFilter:
-    """The filter in the query string, within the days the database can hold."""
-    return checked(parse_filter(dict(request.query_params), clock.now().date()))
-
-
-PageFilter = Annotated[InsightFilter, Depends(page_filter)]
-
-
 @router.get(PATH, response_class=HTMLResponse)
 def satisfaction_page(
     request: Request,
     agent: PageManager,
-    insight_filter: PageFilter,
+    insight_filter: FilterDep,
     database: DatabaseDep,
     clock: ClockDep,
 ) -> HTMLResponse:
@@ -63,7 +51,7 @@ def satisfaction_page(
 
 @router.get(PATH + "/retention", response_class=HTMLResponse)
 def retention_card(
-    request: Request, agent: PageManager, insight_filter: PageFilter, database: DatabaseDep
+    request: Request, agent: PageManager, insight_filter: FilterDep, database: DatabaseDep
 ) -> HTMLResponse:
     """The retention card the page loads after itself (HTMX): it follows customers across
     periods, the slowest figure, so the rest of the page does not wait for it."""
